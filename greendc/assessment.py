@@ -1,0 +1,185 @@
+"""One assessment: a submission read, validated and measured, in one result object.
+
+The JSON result (:meth:`Assessment.to_dict`), the HTML report and the CLI summary all render from
+this object, so they never disagree.  The JSON layout is a documented contract:
+``docs/result-schema.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from greendc import __version__, metrics, validation
+from greendc.errors import InputError, Place
+from greendc.findings import Finding, errors
+from greendc.reading import Submission, read_submission
+from greendc.reference import setting
+
+SCHEMA_VERSION = "1"
+
+
+def energy_key(column: str) -> str:
+    """JSON key of an energy-table column: ``cooling_energy_kwh`` -> ``cooling_kwh``."""
+    return column.replace("_energy_kwh", "_kwh")
+
+
+@dataclass
+class Assessment:
+    """The result of assessing one submission.
+
+    ``metrics`` maps a metric name to ``{"value", "unit", "basis"}``; ``monthly`` is a
+    DataFrame indexed by month start.  Both are empty when the submission has errors.
+    """
+
+    submission: Submission
+    findings: list[Finding]
+    period: dict[str, Any]
+    energy: dict[str, float] = field(default_factory=dict)
+    metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
+    monthly: pd.DataFrame | None = None
+    generated_at: dt.datetime = field(
+        default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0))
+
+    @property
+    def errors(self) -> list[Finding]:
+        return errors(self.findings)
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity != "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def facility_name(self) -> str:
+        return self.submission.facility.get("facility_name") or self.submission.path.stem
+
+    def error(self) -> InputError:
+        """The first error as an :class:`InputError` (with a count of the others)."""
+        first = self.errors[0]
+        more = len(self.errors) - 1
+        text = first.message("en") + (f" (and {more} more problem(s))" if more else "")
+        return InputError(self.submission.path, text, first.place, code=first.code)
+
+    def to_dict(self) -> dict[str, Any]:
+        sub = self.submission
+        monthly = []
+        if self.monthly is not None:
+            for month, row in self.monthly.iterrows():
+                monthly.append({"month": month.strftime("%Y-%m"),
+                                "facility_kwh": row[metrics.FACILITY],
+                                "it_kwh": row[metrics.IT], "pue": row["pue"],
+                                "periods": int(row["periods"])})
+        return _clean({
+            "schema_version": SCHEMA_VERSION,
+            "greendc_version": __version__,
+            "generated_at": self.generated_at.isoformat().replace("+00:00", "Z"),
+            "input": {"path": str(sub.path), "name": sub.path.name, "sha256": sub.sha256,
+                      "type": sub.file_type, "energy_sheet": sub.energy_sheet,
+                      "columns": {k: v.to_dict() for k, v in sub.columns.items()}},
+            "facility": dict(sub.facility),
+            "period": self.period,
+            "energy": self.energy,
+            "metrics": self.metrics,
+            "monthly": monthly,
+            "measures": [dict(m) for m in sub.measures],
+            "meters": [dict(m) for m in sub.meters],
+            "findings": [f.to_dict() for f in self.warnings],
+            "errors": [f.to_dict() for f in self.errors],
+        })
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
+
+    def write_json(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.write_text(self.to_json() + "\n", encoding="utf-8")
+        return path
+
+
+def _clean(value: Any) -> Any:
+    """JSON-ready: NaN and infinities become null, numpy scalars plain Python numbers."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _period(sub: Submission, months: int) -> dict[str, Any]:
+    if sub.energy.empty:
+        return {"start": None, "end": None, "granularity": sub.granularity, "coverage": None}
+    start, end = validation.reporting_window(sub)
+    share, ranges = validation.coverage(sub)
+    return {
+        "start": start.date().isoformat(),
+        "end": (end - pd.Timedelta(days=1)).date().isoformat(),
+        "granularity": sub.granularity,
+        "coverage": share,
+        "missing": [[a.isoformat(), b.isoformat()] for a, b in ranges],
+        "rows": len(sub.energy),
+        "consecutive_months": months,
+    }
+
+
+def assess(path: str | Path) -> Assessment:
+    """Read, validate and measure one submission file.
+
+    Returns an :class:`Assessment`; when the data have errors (``assessment.ok`` is False) it
+    carries them and no metrics.
+
+    Raises
+    ------
+    InputError
+        The file cannot be read as a submission at all (see :func:`read_submission`).
+    """
+    return assess_submission(read_submission(path))
+
+
+def assess_submission(sub: Submission) -> Assessment:
+    """Validate and measure an already read :class:`Submission`."""
+    sub, cut = validation.select_reporting_period(sub)
+    if sub.energy.empty:
+        raise InputError(sub.path, "no data rows fall inside the declared reporting period",
+                         Place(sheet=sub.energy_sheet), code="no_data_in_period")
+    findings = validation.validate(sub) + cut
+    months = validation.consecutive_months(sub)
+    result = Assessment(submission=sub, findings=findings, period=_period(sub, months))
+    if not result.ok:
+        return result
+    result.energy = {energy_key(k): v for k, v in metrics.totals(sub.energy).items()}
+    result.monthly = metrics.monthly(sub.energy)
+    provisional = months < setting("sufficiency", "months_for_annual")
+    value = metrics.pue(result.energy["facility_kwh"], result.energy["it_kwh"])
+    result.metrics["pue"] = {
+        "value": value,
+        "unit": "1",
+        "basis": {
+            "period": f"{result.period['start']}/{result.period['end']}",
+            "method": "energy-weighted: sum of facility kWh / sum of IT kWh (ISO/IEC 30134-2)",
+            "boundary": ("electricity; fuels given but not yet converted"
+                         if "diesel_l" in sub.energy else "electricity; no fuels given"),
+            "it_meter": sub.columns[metrics.IT].header,
+            "provisional": provisional,
+            "reason": "fewer than 12 consecutive months of data" if provisional else None,
+        },
+    }
+    declared = sub.facility.get("declared_pue")
+    if declared is not None and abs(declared - value) >= setting("declared_pue", "tolerance"):
+        result.findings.append(Finding("declared_pue_differs", "warning", Place(key="Declared PUE"),
+                                       {"declared": declared, "metered": value,
+                                        "diff": declared - value}))
+    return result

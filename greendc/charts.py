@@ -1,0 +1,104 @@
+"""Charts as hand-built inline SVG: no plotting library, no script, a fraction of a millisecond.
+
+Every chart has a ``<title>`` and ``<desc>`` for screen readers and scales with its container
+(``viewBox``).  Values are drawn as given; the caller aggregates (months, days) first.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from markupsafe import Markup, escape
+
+WIDTH, HEIGHT = 720, 300
+MARGIN = {"left": 56, "right": 16, "top": 16, "bottom": 40}
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round tick values covering [low, high]."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return []
+    if high <= low:
+        high = low + 1e-3 if low == 0 else low + abs(low) * 0.05
+    raw = (high - low) / max(count - 1, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    start = math.floor(low / step) * step
+    ticks = []
+    value = start
+    while value <= high + step * 1e-9:
+        ticks.append(round(value, 10))
+        value += step
+    if ticks[-1] < high:
+        ticks.append(round(value, 10))
+    return ticks
+
+
+def line_chart(labels: Sequence[str], values: Sequence[float | None], *, title: str, desc: str,
+               value_format: str = "{:.3f}", references: Sequence[tuple[float, str]] = (),
+               chart_id: str = "chart") -> Markup:
+    """A line chart with points, y gridlines, category labels and optional reference lines.
+
+    Parameters
+    ----------
+    labels : category labels along the x axis (e.g. months)
+    values : one value per label; None or NaN leaves a gap
+    references : (value, label) horizontal lines, e.g. criteria thresholds
+    """
+    present = [v for v in values if v is not None and math.isfinite(v)]
+    span = present + [r for r, _ in references]
+    if not present:
+        return Markup("")
+    ticks = nice_ticks(min(span), max(span))
+    lo, hi = ticks[0], ticks[-1]
+    plot_w = WIDTH - MARGIN["left"] - MARGIN["right"]
+    plot_h = HEIGHT - MARGIN["top"] - MARGIN["bottom"]
+    n = len(labels)
+
+    def x(i: int) -> float:
+        return MARGIN["left"] + (i + 0.5) * plot_w / n
+
+    def y(v: float) -> float:
+        return MARGIN["top"] + plot_h * (1 - (v - lo) / (hi - lo))
+
+    parts = [
+        f'<svg class="chart" id="{escape(chart_id)}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-labelledby="{escape(chart_id)}-t {escape(chart_id)}-d" '
+        f'xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{escape(chart_id)}-t">{escape(title)}</title>',
+        f'<desc id="{escape(chart_id)}-d">{escape(desc)}</desc>',
+    ]
+    for t in ticks:
+        parts.append(f'<line class="grid" x1="{MARGIN["left"]}" x2="{WIDTH - MARGIN["right"]}" '
+                     f'y1="{y(t):.1f}" y2="{y(t):.1f}"/>')
+        parts.append(f'<text class="tick" x="{MARGIN["left"] - 6}" y="{y(t) + 4:.1f}" '
+                     f'text-anchor="end">{escape(value_format.format(t))}</text>')
+    for i, label in enumerate(labels):
+        parts.append(f'<text class="tick" x="{x(i):.1f}" y="{HEIGHT - MARGIN["bottom"] + 18}" '
+                     f'text-anchor="middle">{escape(label)}</text>')
+    for value, label in references:
+        parts.append(f'<line class="ref" x1="{MARGIN["left"]}" x2="{WIDTH - MARGIN["right"]}" '
+                     f'y1="{y(value):.1f}" y2="{y(value):.1f}"/>')
+        parts.append(f'<text class="ref-label" x="{WIDTH - MARGIN["right"] - 4}" '
+                     f'y="{y(value) - 5:.1f}" text-anchor="end">{escape(label)}</text>')
+    segment: list[str] = []
+    segments = []
+    for i, v in enumerate(values):
+        if v is None or not math.isfinite(v):
+            if segment:
+                segments.append(segment)
+            segment = []
+            continue
+        segment.append(f"{x(i):.1f},{y(v):.1f}")
+    if segment:
+        segments.append(segment)
+    for seg in segments:
+        parts.append(f'<polyline class="series" points="{" ".join(seg)}"/>')
+    for i, v in enumerate(values):
+        if v is not None and math.isfinite(v):
+            parts.append(f'<circle class="point" cx="{x(i):.1f}" cy="{y(v):.1f}" r="3.5">'
+                         f'<title>{escape(labels[i])}: {escape(value_format.format(v))}</title>'
+                         "</circle>")
+    parts.append("</svg>")
+    return Markup("".join(parts))

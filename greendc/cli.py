@@ -1,0 +1,153 @@
+"""The ``greendc`` command line: parse options, call the library, print, exit.
+
+Errors from bad input (:class:`~greendc.errors.GreenDCError`) print one ``Error:`` line and exit
+with status 1; usage errors exit with status 2 (click's convention).  Anything else is a bug and
+keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from greendc import __version__
+from greendc.errors import GreenDCError
+
+LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                    help="Language of the report or template.")
+
+
+def _user_errors(func):
+    """Turn greendc's own errors into one line on stderr and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except GreenDCError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="greendc")
+def main() -> None:
+    """greendc: green data-centre energy assessment.
+
+    Read a metered energy workbook, compute PUE and related metrics and write an HTML report.
+    Start with `greendc demo`, or `greendc template -o my-site.xlsx` to get a workbook to fill in.
+    """
+
+
+def _summary(assessment) -> str:
+    pue = assessment.metrics["pue"]
+    period = assessment.period
+    flag = " (provisional)" if pue["basis"]["provisional"] else ""
+    lines = [
+        f"{assessment.facility_name}",
+        f"  period   {period['start']} to {period['end']} ({period['granularity']}, "
+        f"coverage {period['coverage']:.1%})" if period["coverage"] is not None else
+        f"  period   {period['start']} to {period['end']} ({period['granularity']})",
+        f"  PUE      {pue['value']:.3f}{flag}",
+        f"  energy   facility {assessment.energy['facility_kwh'] / 1000:,.0f} MWh, "
+        f"IT {assessment.energy['it_kwh'] / 1000:,.0f} MWh",
+    ]
+    warnings = [f for f in assessment.findings if f.severity == "warning"]
+    if warnings:
+        lines.append(f"  {len(warnings)} warning(s):")
+        lines += [f"    - {f.describe()}" for f in warnings[:5]]
+        if len(warnings) > 5:
+            lines.append(f"    ... and {len(warnings) - 5} more (see the report)")
+    return "\n".join(lines)
+
+
+def _write_outputs(assessment, report: Path | None, json_path: str | None, lang: str,
+                   template_dir: str | None) -> None:
+    from greendc.reporting import write_html
+
+    echo = functools.partial(click.echo, err=json_path == "-")
+    if json_path == "-":
+        click.echo(assessment.to_json())
+    elif json_path:
+        echo(f"JSON    {assessment.write_json(json_path)}")
+    if not assessment.ok:
+        raise assessment.error()
+    if report:
+        echo(f"report  {write_html(assessment, report, lang, template_dir)}")
+    echo(_summary(assessment))
+
+
+@main.command()
+@click.argument("submission", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "report", type=click.Path(dir_okay=False, path_type=Path),
+              help="HTML report to write [default: SUBMISSION-NAME.report.html here].")
+@click.option("--json", "json_path", metavar="PATH|-",
+              help="Also write the JSON result to PATH, or to standard output with -.")
+@click.option("--no-report", is_flag=True, help="Write no HTML report.")
+@click.option("--template-dir", type=click.Path(file_okay=False, exists=True),
+              help="Folder of report templates that override the built-in ones.")
+@LANG
+@_user_errors
+def assess(submission: Path, report: Path | None, json_path: str | None, no_report: bool,
+           template_dir: str | None, lang: str) -> None:
+    """Assess one submission workbook (.xlsx) or CSV energy table.
+
+    Writes an HTML report and, with --json, the JSON result; prints the headline figures.
+    Exits 1 when the file cannot be assessed, printing where the first problem is.
+    """
+    from greendc.assessment import assess as run
+
+    if report is None and not no_report:
+        report = Path(f"{submission.stem}.report.html")
+    _write_outputs(run(submission), None if no_report else report, json_path, lang, template_dir)
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Workbook to write (.xlsx).")
+@click.option("--granularity", type=click.Choice(["monthly", "daily", "hourly", "15min"]),
+              default="monthly", show_default=True, help="Period of one row of the Energy sheet.")
+@click.option("--year", type=click.IntRange(1990, 2100),
+              help="Year whose periods are pre-filled [default: last year].")
+@LANG
+@_user_errors
+def template(output: Path, granularity: str, year: int | None, lang: str) -> None:
+    """Write a blank submission workbook to fill in."""
+    from greendc.workbook import write_submission
+
+    path = write_submission(output, lang=lang, granularity=granularity, year=year)
+    click.echo(f"template  {path}")
+    click.echo("Fill in the Facility, Energy, Measures and Meters sheets, then run:")
+    click.echo(f"  greendc assess {path}")
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("greendc-demo"), show_default=True, help="Folder to write into.")
+@click.option("--freq", type=click.Choice(["15min", "1h"]), default="15min", show_default=True,
+              help="Interval of the synthetic meter data.")
+@LANG
+@_user_errors
+def demo(out_dir: Path, freq: str, lang: str) -> None:
+    """Write a synthetic Zhangjiakou submission and assess it.
+
+    Produces OUT/submission.xlsx (one year of 15-minute meter data from a documented model),
+    OUT/report.html and OUT/result.json.
+    """
+    from greendc.demo import run_demo
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    click.echo(f"writing a year of {freq} data for the demo facility ...")
+    assessment, paths = run_demo(out_dir, freq=freq, lang=lang)
+    for label, path in paths.items():
+        click.echo(f"{label:<11} {path}")
+    click.echo(_summary(assessment))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,91 @@
+"""The one exception family of greendc.
+
+Every problem caused by the user's input is a :class:`GreenDCError`.  The CLI turns it into a
+single ``Error: ...`` line and a non-zero exit; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where in a submission something was found.
+
+    All parts are optional; ``row`` is the 1-based row number the user sees in Excel (or the
+    line number in a CSV file), ``column`` the header text or the column letter.
+    """
+
+    sheet: str | None = None
+    row: int | None = None
+    rows: tuple[int, ...] = ()
+    column: str | None = None
+    key: str | None = None
+
+    def describe(self, lang: str = "en") -> str:
+        """The place in words, e.g. ``sheet Energy, row 14, column "IT energy (kWh)"``."""
+        from greendc.reference import message  # the catalogue imports this module
+
+        def say(entry: str, **values: object) -> str:
+            return message(f"place.{entry}", lang, **values)
+
+        parts = []
+        if self.sheet:
+            parts.append(say("sheet", sheet=self.sheet))
+        if self.row is not None:
+            parts.append(say("row", row=self.row))
+        elif self.rows:
+            shown = ", ".join(str(r) for r in self.rows[:5])
+            if len(self.rows) > 5:
+                shown += say("more", n=len(self.rows) - 5)
+            parts.append(say("rows", rows=shown))
+        if self.column:
+            parts.append(say("column", column=self.column))
+        if self.key:
+            parts.append(say("key", key=self.key))
+        return say("separator").join(parts)
+
+    def to_dict(self) -> dict:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "rows": list(self.rows),
+            "column": self.column,
+            "key": self.key,
+        }
+
+
+class GreenDCError(Exception):
+    """Base class of every error greendc raises for bad input or bad configuration."""
+
+
+@dataclass
+class InputError(GreenDCError):
+    """A submission file cannot be read or used.
+
+    Parameters
+    ----------
+    path : the file
+    message : what is wrong and, where possible, what to do
+    place : where in the file
+    code : a stable reason code (``not_a_workbook``, ``missing_column`` ...)
+    """
+
+    path: Path | str
+    message: str
+    place: Place = field(default_factory=Place)
+    code: str = "input_error"
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.place.describe()
+        name = Path(self.path).name
+        return f"{name}: {where}: {self.message}" if where else f"{name}: {self.message}"
+
+
+class ConfigError(GreenDCError):
+    """A greendc data file (unit aliases, column aliases, messages) is malformed."""

@@ -1,0 +1,121 @@
+"""Render an :class:`~greendc.assessment.Assessment` as a self-contained HTML report.
+
+The report is built from the assessment's JSON dictionary (so the HTML never shows a figure the
+JSON does not carry) with jinja2 templates from ``templates/`` (autoescaped, strict undefined),
+inline CSS and inline SVG charts: no script, font, image or style from the network.  Text in
+both languages comes from the message catalogue.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from greendc import charts
+from greendc.assessment import Assessment, energy_key
+from greendc.reference import columns, fields, message
+
+LANGS = ("zh", "en")
+
+
+@cache
+def _environment(template_dir: str | None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if template_dir:
+        loaders.append(jinja2.FileSystemLoader(template_dir))
+    loaders.append(jinja2.FileSystemLoader(str(resources.files("greendc.templates"))))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = format_number
+    env.filters["pct"] = format_percent
+    return env
+
+
+def format_number(value: Any, digits: int = 0) -> str:
+    """Thousands-separated number; an em dash for missing values."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    return f"{value:,.{digits}f}"
+
+
+def format_percent(value: Any, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    return f"{value * 100:.{digits}f} %"
+
+
+def facility_rows(result: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+    """(label, shown value) for each Facility field the submission gives, in catalogue order."""
+    rows = []
+    for spec in fields("facility").values():
+        value = result["facility"].get(spec.name)
+        if value is None:
+            continue
+        if spec.type == "enum":
+            spellings = spec.choices[value]
+            value = spellings[0] if lang == "zh" else spellings[min(1, len(spellings) - 1)]
+        elif spec.type == "bool":
+            value = message("report.yes" if value else "report.no", lang)
+        elif spec.type in ("number", "integer"):
+            value = format_number(value, 0 if spec.type == "integer" else 2)
+        shown = f"{value} {spec.unit}".strip() if spec.unit and spec.type != "enum" else str(value)
+        rows.append((spec.zh if lang == "zh" else spec.en, shown))
+    return rows
+
+
+def energy_rows(result: dict[str, Any], lang: str) -> list[tuple[str, float, str, str]]:
+    """(label, amount, unit, source header) for each total in the result's ``energy``."""
+    rows = []
+    for column in columns().values():
+        key = energy_key(column.name)
+        if key in result["energy"]:
+            source = result["input"]["columns"].get(column.name, {}).get("header", "")
+            rows.append((column.zh if lang == "zh" else column.en, result["energy"][key],
+                         column.unit or "", source))
+    return rows
+
+
+def render_html(assessment: Assessment, lang: str = "zh", template_dir: str | Path | None = None,
+                template: str = "report.html.j2") -> str:
+    """The HTML report of ``assessment`` in ``lang`` (``zh`` or ``en``)."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+    result = assessment.to_dict()
+
+    def t(key: str, **values: Any) -> str:
+        return message(f"report.{key}", lang, **values)
+
+    monthly = result["monthly"]
+    pue_chart = charts.line_chart(
+        [m["month"] for m in monthly], [m["pue"] for m in monthly],
+        title=t("chart_monthly_pue_title"), desc=t("chart_monthly_pue_desc"),
+        chart_id="chart-monthly-pue")
+    env = _environment(str(template_dir) if template_dir else None)
+    return env.get_template(template).render(
+        r=result,
+        lang=lang,
+        t=t,
+        name=assessment.facility_name,
+        facility_rows=facility_rows(result, lang),
+        energy_rows=energy_rows(result, lang),
+        findings=assessment.findings,
+        pue_chart=pue_chart,
+        css=resources.files("greendc.templates").joinpath("report.css").read_text("utf-8"),
+    )
+
+
+def write_html(assessment: Assessment, path: str | Path, lang: str = "zh",
+               template_dir: str | Path | None = None) -> Path:
+    path = Path(path)
+    path.write_text(render_html(assessment, lang, template_dir), encoding="utf-8")
+    return path

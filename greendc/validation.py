@@ -1,0 +1,185 @@
+"""Checks on a submission's energy data, each a small pure function returning findings.
+
+All checks run on every file (lazy validation): the enterprise sees every problem at once.
+An ``error`` finding stops the assessment of the file; warnings travel into the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from greendc.errors import Place
+from greendc.findings import Finding
+from greendc.metrics import FACILITY, IT
+from greendc.reading import Submission
+from greendc.reference import setting
+
+
+def _stamp(value) -> str:
+    stamp = pd.Timestamp(value)
+    return stamp.strftime("%Y-%m-%d" if stamp == stamp.normalize() else "%Y-%m-%d %H:%M")
+
+
+def check_duplicates(sub: Submission) -> list[Finding]:
+    dup = sub.energy.index.duplicated(keep=False)
+    if not dup.any():
+        return []
+    first = sub.energy.index[dup][0]
+    count = int(sub.energy.index[dup].nunique())
+    return [Finding("duplicate_period", "error", sub.place("period_start", np.flatnonzero(dup)),
+                    {"count": count, "period": _stamp(first)})]
+
+
+def check_negative(sub: Submission) -> list[Finding]:
+    out = []
+    for col in sub.energy.columns:
+        if col.endswith("_degc"):
+            continue
+        values = sub.energy[col].to_numpy()
+        neg = values < 0
+        if neg.any():
+            out.append(Finding("negative_value", "error", sub.place(col, np.flatnonzero(neg)),
+                               {"count": int(neg.sum()), "value": float(values[neg].min())}))
+    return out
+
+
+def check_it_above_facility(sub: Submission) -> list[Finding]:
+    above = (sub.energy[IT] > sub.energy[FACILITY]).to_numpy()
+    if not above.any():
+        return []
+    return [Finding("it_above_facility", "error", sub.place(IT, np.flatnonzero(above)),
+                    {"count": int(above.sum()),
+                     "period": _stamp(sub.energy.index[above][0])})]
+
+
+def check_missing(sub: Submission) -> list[Finding]:
+    missing = (sub.energy[FACILITY].isna() | sub.energy[IT].isna()).to_numpy()
+    if not missing.any():
+        return []
+    column = FACILITY if sub.energy[FACILITY].isna().any() else IT
+    return [Finding("missing_values", "warning", sub.place(column, np.flatnonzero(missing)),
+                    {"count": int(missing.sum())})]
+
+
+def expected_periods(sub: Submission) -> pd.DatetimeIndex | None:
+    """Every period start the data should have, from the reporting period or the data span."""
+    if sub.granularity == "irregular" or sub.energy.empty:
+        return None
+    start, end = reporting_window(sub)
+    freq = "MS" if sub.granularity == "monthly" else sub.step
+    return pd.date_range(start, end, freq=freq, inclusive="left")
+
+
+def reporting_window(sub: Submission) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """[start, end) of the assessed period: declared on the Facility sheet, else the data span."""
+    start = sub.facility.get("reporting_period_start")
+    end = sub.facility.get("reporting_period_end")
+    first, last = sub.energy.index.min(), sub.energy.index.max() + sub.step
+    return (pd.Timestamp(start) if start else first,
+            pd.Timestamp(end) + pd.Timedelta(days=1) if end else last)
+
+
+def coverage(sub: Submission) -> tuple[float | None, list[tuple[pd.Timestamp, pd.Timestamp]]]:
+    """Share of expected periods with both facility and IT energy, and the missing ranges.
+
+    Each missing range is ``(first missing period start, end of the last missing period)``.
+    """
+    expected = expected_periods(sub)
+    if expected is None or len(expected) == 0:
+        return None, []
+    present = sub.energy.index[sub.energy[FACILITY].notna() & sub.energy[IT].notna()]
+    missing = expected.difference(present)
+    ranges = []
+    if len(missing):
+        positions = expected.get_indexer(missing)
+        breaks = np.flatnonzero(np.diff(positions) != 1)
+        starts = np.r_[0, breaks + 1]
+        ends = np.r_[breaks, len(missing) - 1]
+        ranges = [(missing[s], missing[e] + sub.step) for s, e in zip(starts, ends, strict=True)]
+    return 1 - len(missing) / len(expected), ranges
+
+
+def check_gaps(sub: Submission) -> list[Finding]:
+    if sub.granularity == "irregular":
+        return [Finding("irregular_interval", "warning", Place(sheet=sub.energy_sheet),
+                        {"step": str(sub.step)})]
+    share, ranges = coverage(sub)
+    if share is None or not ranges:
+        return []
+    shown = "; ".join(f"{_stamp(a)} – {_stamp(b)}" for a, b in ranges[:5])
+    if len(ranges) > 5:
+        shown += f"; … ({len(ranges) - 5} more)"
+    return [Finding("gaps", "warning", Place(sheet=sub.energy_sheet),
+                    {"coverage": share, "ranges": shown, "count": len(ranges)})]
+
+
+def consecutive_months(sub: Submission) -> int:
+    """Length of the longest run of consecutive calendar months holding complete data."""
+    complete_rows = sub.energy[FACILITY].notna() & sub.energy[IT].notna()
+    months = sub.energy.index[complete_rows].to_period("M").unique().sort_values()
+    if len(months) == 0:
+        return 0
+    ordinals = np.array([m.ordinal for m in months])
+    runs = np.split(ordinals, np.flatnonzero(np.diff(ordinals) != 1) + 1)
+    return max(len(r) for r in runs)
+
+
+def check_span(sub: Submission) -> list[Finding]:
+    months = consecutive_months(sub)
+    if months >= setting("sufficiency", "months_for_annual"):
+        return []
+    return [Finding("short_period", "warning", Place(sheet=sub.energy_sheet), {"months": months})]
+
+
+def check_fuels(sub: Submission) -> list[Finding]:
+    if "diesel_l" not in sub.energy or not sub.energy["diesel_l"].fillna(0).any():
+        return []
+    return [Finding("fuel_not_counted", "warning", sub.place("diesel_l"),
+                    {"litres": float(sub.energy["diesel_l"].sum())})]
+
+
+def check_racks(sub: Submission) -> list[Finding]:
+    installed, in_use = sub.facility.get("racks_installed"), sub.facility.get("racks_in_use")
+    if installed is None or in_use is None or in_use <= installed:
+        return []
+    return [Finding("racks_in_use_above_installed", "error", Place(key="Racks in use"),
+                    {"in_use": in_use, "installed": installed})]
+
+
+CHECKS: tuple[Callable[[Submission], list[Finding]], ...] = (
+    check_duplicates,
+    check_negative,
+    check_it_above_facility,
+    check_missing,
+    check_gaps,
+    check_span,
+    check_fuels,
+    check_racks,
+)
+
+
+def select_reporting_period(sub: Submission) -> tuple[Submission, list[Finding]]:
+    """The submission restricted to its declared reporting period, and a finding for rows cut."""
+    if not (sub.facility.get("reporting_period_start") or sub.facility.get("reporting_period_end")):
+        return sub, []
+    start, end = reporting_window(sub)
+    inside = ((sub.energy.index >= start) & (sub.energy.index < end))
+    if inside.all():
+        return sub, []
+    finding = Finding("outside_reporting_period", "info", sub.place(
+        "period_start", np.flatnonzero(~inside)), {
+        "count": int((~inside).sum()), "start": _stamp(start),
+        "end": _stamp(end - pd.Timedelta(days=1))})
+    return replace(sub, energy=sub.energy.loc[inside], rows=sub.rows[inside]), [finding]
+
+
+def validate(sub: Submission) -> list[Finding]:
+    """Run every check on ``sub`` and return all findings (reader findings first)."""
+    found = list(sub.findings)
+    for check in CHECKS:
+        found.extend(check(sub))
+    return found

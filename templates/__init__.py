@@ -1,0 +1,1 @@
+"""Report templates and styles, shipped as package data (``greendc.templates``)."""
