@@ -28,6 +28,7 @@ import pandas as pd
 from greendc import reference, units
 from greendc.errors import InputError, Place
 from greendc.findings import Finding
+from greendc.findings import errors as findings_errors
 
 HEADER_SCAN_ROWS = 50  # rows searched for the header of a table
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -325,7 +326,8 @@ def _read_book(path: Path, data: bytes, sha256: str, book) -> Submission:
     columns, header_findings = _resolve_columns(path, sheet, header_row, grid[header_index],
                                                 cells, _column_letter)
     findings += header_findings
-    body, rows = _load_body(path, data, sheet, grid, header_index, columns)
+    body, rows, cell_findings = _load_body(path, data, sheet, grid, header_index, columns)
+    findings += cell_findings
 
     facility: dict[str, Any] = {}
     if "facility" in named:
@@ -344,8 +346,12 @@ def _read_book(path: Path, data: bytes, sha256: str, book) -> Submission:
 
 
 def _load_body(path: Path, data: bytes, sheet: str, grid: list[list[object]], header_index: int,
-               columns: dict[str, ColumnSource]) -> tuple[pd.DataFrame, np.ndarray]:
-    """The data rows of the energy table, read by fastexcel, one column per role."""
+               columns: dict[str, ColumnSource]) -> tuple[pd.DataFrame, np.ndarray, list[Finding]]:
+    """The data rows of the energy table, read by fastexcel, one column per role.
+
+    fastexcel types each column from its cells; a text cell in a number column comes back as a
+    cell error (never a silent NaN), which becomes a located ``text_in_number`` finding.
+    """
     import fastexcel
 
     # fastexcel's rows start at the first non-empty row of the sheet; find it in the scan.
@@ -355,16 +361,39 @@ def _load_body(path: Path, data: bytes, sheet: str, grid: list[list[object]], he
         reader = fastexcel.read_excel(data)
         sheet_data = reader.load_sheet(sheet, header_row=header_index - first,
                                        use_columns=list(wanted), dtype_coercion="coerce")
-        frame = sheet_data.to_pandas()
+        batch, cell_errors = sheet_data.to_arrow_with_errors()
     except Exception as exc:
         # fastexcel reports malformed sheets through several exception types of its own.
         if type(exc).__module__.startswith(("fastexcel", "_fastexcel")):
             raise InputError(path, f"cannot read the sheet's data: {exc}",
                              Place(sheet=sheet), code="unreadable_sheet") from None
         raise
-    frame = frame.rename(columns=wanted)
+    frame = batch.to_pandas().rename(columns=wanted)
     rows = np.arange(len(frame)) + header_index + 2  # Excel row numbers of the data rows
-    return frame, rows
+    by_index = {c.index: wanted[c.name] for c in sheet_data.selected_columns}
+    bad: dict[str, list[tuple[int, str]]] = {}
+    for error in cell_errors.errors if cell_errors else ():
+        row, col = error.offset_position
+        text = _CELL_TEXT.search(error.detail)
+        bad.setdefault(by_index[col], []).append((row, text[1] if text else error.detail))
+    findings = []
+    for role, cells in bad.items():
+        mask = np.zeros(len(frame), dtype=bool)
+        mask[[r for r, _ in cells]] = True
+        findings.append(Finding("text_in_number", "error", _rows_place(sheet, rows, mask,
+                                                                       columns[role].header),
+                                {"count": len(cells), "text": cells[0][1]}))
+    return frame, rows, findings
+
+
+_CELL_TEXT = re.compile(r'String\("(.*)"\)')
+
+
+def _rows_place(sheet: str | None, rows: np.ndarray, mask: np.ndarray, header: str) -> Place:
+    hit = tuple(int(r) for r in rows[mask])
+    if len(hit) == 1:
+        return Place(sheet=sheet, row=hit[0], column=header)
+    return Place(sheet=sheet, rows=hit, column=header)
 
 
 # ---------------------------------------------------------------------------- small tables
@@ -545,7 +574,7 @@ def _read_csv(path: Path, data: bytes, sha256: str) -> Submission:
     header_index, cells = header
     columns, findings = _resolve_columns(path, None, header_index + 1, grid[header_index], cells,
                                          lambda i: str(i + 1))
-    positions = {c.position: c.name for c in cells}
+    positions = {c.position: c.role for c in cells}
     frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None,
                         skiprows=header_index + 1, usecols=sorted(positions),
                         skip_blank_lines=False, dtype={p: str for p, r in positions.items()
@@ -573,11 +602,7 @@ def _assemble(path: Path, sha256: str, file_type: str, sheet: str | None,
                          Place(sheet=sheet), code="no_data_rows")
 
     def place(role: str, mask: np.ndarray) -> Place:
-        hit = tuple(int(r) for r in rows[mask])
-        header = columns[role].header
-        if len(hit) == 1:
-            return Place(sheet=sheet, row=hit[0], column=header)
-        return Place(sheet=sheet, rows=hit, column=header)
+        return _rows_place(sheet, rows, mask, columns[role].header)
 
     periods, bad = _parse_periods(body["period_start"])
     missing = body["period_start"].isna().to_numpy()
@@ -609,6 +634,10 @@ def _assemble(path: Path, sha256: str, file_type: str, sheet: str | None,
         energy[role] = numbers.to_numpy() * columns[role].factor
 
     frame = pd.DataFrame(energy, index=pd.DatetimeIndex(periods, name="period_start"))
+    required = [c.name for c in reference.columns().values() if c.required and c.kind != "time"]
+    if not frame[required].notna().any(axis=None) and not findings_errors(findings):
+        raise InputError(path, "the energy table has periods but no data rows: fill in facility "
+                         "total and IT energy", Place(sheet=sheet), code="no_data_rows")
     frame = frame[[c for c in reference.columns() if c in frame.columns]]
     keep = ~(missing | bad)
     frame, rows = frame.loc[keep], rows[keep]

@@ -68,9 +68,9 @@ def energy_table(model: SiteModel = SiteModel()) -> pd.DataFrame:
     index = pd.date_range(model.start, model.end, freq=model.freq, inclusive="left",
                           name="period_start")
     hours = (index[1] - index[0]) / pd.Timedelta(hours=1)
-    doy = index.dayofyear.to_numpy() + index.hour.to_numpy() / 24
+    doy = index.day_of_year.to_numpy() + index.hour.to_numpy() / 24
     hour = index.hour.to_numpy() + index.minute.to_numpy() / 60
-    weekend = index.dayofweek.to_numpy() >= 5
+    weekend = index.day_of_week.to_numpy() >= 5
     days = (index.normalize() - index[0].normalize()).days.to_numpy()
 
     # daily weather anomaly, AR(1)

@@ -1,0 +1,220 @@
+"""Reading submissions: the canonical workbook, CSV tables and the errors for bad files."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from greendc import InputError, read_submission, synthetic
+from greendc.assessment import assess
+
+
+def test_canonical_workbook_round_trip(hourly_xlsx, hourly_energy):
+    sub = read_submission(hourly_xlsx)
+    assert sub.file_type == "xlsx"
+    assert sub.granularity == "hourly"
+    assert len(sub.energy) == 8760
+    for column in ("facility_energy_kwh", "it_energy_kwh", "water_m3", "outdoor_temp_degc"):
+        np.testing.assert_allclose(sub.energy[column].to_numpy(),
+                                   hourly_energy[column].to_numpy(), rtol=1e-12)
+    assert sub.rows[0] == 2 and sub.rows[-1] == 8761
+    assert sub.facility["city"] == "张家口市"
+    assert sub.facility["status"] == "existing"
+    assert sub.facility["national_hub_node"] is True
+    assert sub.facility["racks_in_use"] == 2450
+    assert sub.facility["commissioning_date"] == "2021-09-01"
+    assert [m["scope"] for m in sub.measures] == ["cooling", "site"]
+    assert sub.meters[1]["measuring_point"] == "ups_output"
+    assert sub.meters[1]["role"] == "it_energy_kwh"
+
+
+def test_english_workbook_reads_the_same(monthly_xlsx, monthly_energy):
+    sub = read_submission(monthly_xlsx)
+    assert sub.granularity == "monthly"
+    assert sub.energy_sheet == "Energy"
+    np.testing.assert_allclose(sub.energy["it_energy_kwh"], monthly_energy["it_energy_kwh"])
+    assert sub.facility["cooling_type"] == "evaporative"
+
+
+def _messy_workbook(path, rows, header, title=True, sheet="电量"):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    start = 1
+    if title:
+        ws["B1"] = "2025年度数据中心能耗统计表"
+        ws.merge_cells("B1:E1")
+        ws["B2"] = "填报单位：某某公司"
+        start = 4
+    for c, text in enumerate(header, start=2):
+        ws.cell(start, c, text)
+    for r, row in enumerate(rows, start=start + 1):
+        for c, value in enumerate(row, start=2):
+            ws.cell(r, c, value)
+    book.save(path)
+    return path
+
+
+def test_header_below_title_rows_and_units_in_chinese(tmp_path):
+    rows = [(f"2025年{m}月", 95.0 + m, 62.0 + m / 2) for m in range(1, 13)]
+    path = _messy_workbook(tmp_path / "messy.xlsx", rows,
+                           ["月份", "总耗电量（万千瓦时）", "IT能耗（万千瓦时）"])
+    sub = read_submission(path)
+    assert sub.energy_sheet == "电量"
+    assert sub.granularity == "monthly"
+    assert sub.columns["it_energy_kwh"].letter == "D"
+    assert sub.rows[0] == 5
+    assert sub.energy["facility_energy_kwh"].iloc[0] == pytest.approx(96.0e4)
+    assert sub.energy.index[0] == pd.Timestamp("2025-01-01")
+
+
+def test_text_in_number_cell_is_located(tmp_path):
+    rows = [(dt.datetime(2025, m, 1), 950.0, 620.0) for m in range(1, 13)]
+    rows[4] = (dt.datetime(2025, 5, 1), 950.0, "N/A")
+    path = _messy_workbook(tmp_path / "na.xlsx", rows,
+                           ["Period", "Total facility energy (MWh)", "IT energy (MWh)"])
+    result = assess(path)
+    assert not result.ok
+    (error,) = result.errors
+    assert error.code == "text_in_number"
+    assert error.place.sheet == "电量" and error.place.row == 9
+    assert error.place.column == "IT energy (MWh)"
+    assert str(result.error()) == (
+        'na.xlsx: sheet 电量, row 9, column "IT energy (MWh)": text "N/A" where a number is '
+        "required (1 cell(s)); leave a missing reading empty")
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    rows = [(dt.datetime(2025, m, 1), 950.0, 620.0) for m in range(1, 13)]
+    rows[1] = (dt.datetime(2025, 2, 1), -5.0, 620.0)
+    rows[2] = (dt.datetime(2025, 3, 1), 500.0, 620.0)
+    rows[3] = (dt.datetime(2025, 4, 1), "未抄", 620.0)
+    path = _messy_workbook(tmp_path / "many.xlsx", rows,
+                           ["Period", "Facility energy (kWh)", "IT energy (kWh)"], title=False)
+    codes = {f.code for f in assess(path).errors}
+    assert codes == {"text_in_number", "negative_value", "it_above_facility"}
+
+
+@pytest.mark.parametrize(("encoding", "sep"), [("utf-8-sig", ","), ("gb18030", ";"),
+                                               ("utf-8", "\t")])
+def test_csv_energy_table(tmp_path, monthly_energy, encoding, sep):
+    frame = monthly_energy[["facility_energy_kwh", "it_energy_kwh"]] / 1000
+    frame.index = frame.index.strftime("%Y-%m")
+    path = tmp_path / "site.csv"
+    text = frame.to_csv(sep=sep, header=["总用电量 (MWh)", "IT设备用电量 (MWh)"],
+                        index_label="月份")
+    path.write_bytes(text.encode(encoding))
+    sub = read_submission(path)
+    assert sub.file_type == "csv"
+    assert sub.rows[0] == 2
+    np.testing.assert_allclose(sub.energy["it_energy_kwh"], monthly_energy["it_energy_kwh"])
+
+
+def test_csv_same_pue_in_any_energy_unit(tmp_path, monthly_energy):
+    pues = []
+    for unit, factor in (("kWh", 1), ("MWh", 1e-3), ("万kWh", 1e-4), ("GJ", 3.6e-3)):
+        frame = monthly_energy[["facility_energy_kwh", "it_energy_kwh"]] * factor
+        path = tmp_path / f"site-{unit}.csv"
+        frame.to_csv(path, header=[f"Facility energy ({unit})", f"IT energy ({unit})"],
+                     index_label="Period", float_format="%.17g")
+        pues.append(assess(path).metrics["pue"]["value"])
+    assert max(pues) == pytest.approx(min(pues), rel=1e-9)
+
+
+def _expect_input_error(path, code, text):
+    with pytest.raises(InputError) as info:
+        read_submission(path)
+    assert info.value.code == code
+    assert text in str(info.value)
+    assert str(info.value).startswith(path.name + ":")
+
+
+def test_not_a_workbook(tmp_path):
+    path = tmp_path / "report.xlsx"
+    path.write_text("this is not a workbook")
+    _expect_input_error(path, "not_a_workbook", "not an Excel workbook")
+
+
+def test_corrupt_zip(tmp_path, monthly_xlsx):
+    path = tmp_path / "cut.xlsx"
+    path.write_bytes(monthly_xlsx.read_bytes()[:2000])
+    _expect_input_error(path, "not_a_workbook", "not a readable Excel workbook")
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.xlsx"
+    path.write_bytes(b"")
+    _expect_input_error(path, "empty_file", "empty")
+
+
+def test_empty_workbook(tmp_path):
+    path = tmp_path / "blank.xlsx"
+    openpyxl.Workbook().save(path)
+    _expect_input_error(path, "empty_workbook", "every sheet is empty")
+
+
+def test_missing_it_column(tmp_path):
+    rows = [(dt.datetime(2025, m, 1), 950.0, 120.0) for m in range(1, 13)]
+    path = _messy_workbook(tmp_path / "noit.xlsx", rows,
+                           ["Period", "Facility energy (kWh)", "Cooling (kWh)"])
+    _expect_input_error(path, "missing_column", "no column for IT energy")
+
+
+def test_missing_unit(tmp_path):
+    rows = [(dt.datetime(2025, m, 1), 950.0, 620.0) for m in range(1, 13)]
+    path = _messy_workbook(tmp_path / "nounit.xlsx", rows,
+                           ["Period", "Facility energy", "IT energy (kWh)"])
+    _expect_input_error(path, "missing_unit", 'column "Facility energy"')
+
+
+def test_unknown_unit(tmp_path):
+    rows = [(dt.datetime(2025, m, 1), 950.0, 620.0) for m in range(1, 13)]
+    path = _messy_workbook(tmp_path / "btu.xlsx", rows,
+                           ["Period", "Facility energy (BTU)", "IT energy (kWh)"])
+    _expect_input_error(path, "unknown_unit", 'unknown unit "BTU"')
+
+
+def test_power_column_is_not_guessed(tmp_path):
+    rows = [(dt.datetime(2025, m, 1), 950.0, 620.0) for m in range(1, 13)]
+    path = _messy_workbook(tmp_path / "kw.xlsx", rows,
+                           ["Period", "Facility energy (kW)", "IT energy (kWh)"])
+    _expect_input_error(path, "unknown_unit", "holds power")
+
+
+def test_two_columns_for_one_quantity(tmp_path):
+    rows = [(dt.datetime(2025, m, 1), 950.0, 620.0, 600.0) for m in range(1, 13)]
+    path = _messy_workbook(tmp_path / "dup.xlsx", rows,
+                           ["Period", "Facility energy (kWh)", "IT energy (kWh)", "UPS输出 (kWh)"])
+    _expect_input_error(path, "duplicate_column", "several columns mean the same quantity")
+
+
+def test_unknown_columns_are_reported_not_dropped_silently(tmp_path):
+    rows = [(dt.datetime(2025, m, 1), 950.0, 620.0, 3.0) for m in range(1, 13)]
+    path = _messy_workbook(tmp_path / "extra.xlsx", rows,
+                           ["Period", "Facility energy (kWh)", "IT energy (kWh)", "Chiller COP"])
+    sub = read_submission(path)
+    (finding,) = [f for f in sub.findings if f.code == "unrecognised_column"]
+    assert finding.place.column == "Chiller COP"
+
+
+def test_legacy_xls_is_refused_with_advice(tmp_path):
+    path = tmp_path / "old.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    _expect_input_error(path, "unsupported_xls", "save it as .xlsx")
+
+
+def test_missing_file(tmp_path):
+    _expect_input_error(tmp_path / "nowhere.xlsx", "not_found", "file not found")
+
+
+def test_demo_generator_is_deterministic(hourly_model):
+    a = synthetic.energy_table(hourly_model)
+    b = synthetic.energy_table(hourly_model)
+    pd.testing.assert_frame_equal(a, b)
+    parts = a[["it_energy_kwh", "cooling_energy_kwh", "power_loss_energy_kwh",
+               "other_energy_kwh"]].sum(axis=1)
+    np.testing.assert_allclose(a["facility_energy_kwh"], parts, rtol=1e-12)
