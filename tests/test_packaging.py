@@ -1,0 +1,45 @@
+"""The wheel ships the templates and data files, so a non-editable install finds them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_wheel_contains_templates_and_data(tmp_path):
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir",
+                    str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    (wheel,) = tmp_path.glob("greendc-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = {
+        "greendc/templates/report.html.j2",
+        "greendc/templates/report.css",
+        "greendc/data/columns.toml",
+        "greendc/data/fields.toml",
+        "greendc/data/units.toml",
+        "greendc/data/units.txt",
+        "greendc/data/messages.toml",
+        "greendc/data/assessment.toml",
+        "greendc/cli.py",
+    }
+    assert expected <= names, expected - names
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "greendc = greendc.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
+
+
+def test_every_data_file_is_declared_as_package_data():
+    setup_cfg = (ROOT / "setup.cfg").read_text()
+    for folder, package in ((ROOT / "greendc" / "data", "greendc.data"),
+                            (ROOT / "templates", "greendc.templates")):
+        suffixes = {p.suffix for p in folder.iterdir() if p.is_file() and p.suffix != ".py"}
+        line = next(x for x in setup_cfg.splitlines() if x.startswith(f"{package} ="))
+        for suffix in suffixes:
+            assert f"*{suffix}" in line, f"{suffix} files in {folder} are not shipped"

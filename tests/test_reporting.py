@@ -1,0 +1,97 @@
+"""The HTML report: self-contained, escaped, the same figures in zh and en."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+
+from greendc import assess
+from greendc.charts import line_chart, nice_ticks
+from greendc.reporting import render_html
+
+
+@pytest.fixture(scope="module")
+def assessment(hourly_xlsx):
+    return assess(hourly_xlsx)
+
+
+def test_report_shows_headline_pue_and_every_month(assessment):
+    html = render_html(assessment, "en")
+    pue = assessment.metrics["pue"]["value"]
+    assert f'id="headline-pue">{pue:.3f}<' in html
+    for month in assessment.to_dict()["monthly"]:
+        assert f">{month['month']}<" in html
+        assert f">{month['pue']:.3f}<" in html
+
+
+def test_report_is_self_contained(assessment):
+    for lang in ("zh", "en"):
+        html = render_html(assessment, lang)
+        assert "<script" not in html
+        urls = set(re.findall(r"""(?:src|href)\s*=\s*["']?([^"' >]+)""", html))
+        assert urls == set(), urls
+        assert re.findall(r"https?://", html) == ["http://"]  # only the SVG namespace
+        assert "@import" not in html and "url(" not in html
+
+
+def test_zh_and_en_reports_carry_the_same_figures(assessment):
+    def figures(html):
+        return sorted(re.findall(r">\s*([\d,]+\.\d+|[\d,]{4,})\s*<", html))
+
+    assert figures(render_html(assessment, "zh")) == figures(render_html(assessment, "en"))
+    zh, en = render_html(assessment, "zh"), render_html(assessment, "en")
+    assert '<html lang="zh-CN">' in zh and '<html lang="en">' in en
+    assert "数据中心能效评估报告" in zh and "Data-centre energy assessment" in en
+
+
+@pytest.mark.parametrize("name", ["<script>alert(1)</script>",
+                                  '"><img src=x onerror=alert(1)>'])
+def test_user_text_is_escaped(assessment, name):
+    sub = replace(assessment.submission,
+                  facility={**assessment.submission.facility, "facility_name": name,
+                            "operator": name})
+    html = render_html(replace(assessment, submission=sub), "en")
+    assert name not in html
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html or "&#34;&gt;&lt;img" in html
+
+
+def test_template_dir_overrides_the_built_in_template(assessment, tmp_path):
+    (tmp_path / "report.html.j2").write_text("custom {{ r.metrics.pue.value | num(2) }}")
+    html = render_html(assessment, "en", template_dir=tmp_path)
+    assert html == f"custom {assessment.metrics['pue']['value']:.2f}"
+
+
+def test_error_report_lists_the_problems(tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["Period", "Facility energy (kWh)", "IT energy (kWh)"])
+    for m in range(1, 13):
+        ws.append([dt.datetime(2025, m, 1), 500.0 if m == 3 else 950.0, 620.0])
+    path = tmp_path / "bad.xlsx"
+    book.save(path)
+    result = assess(path)
+    html = render_html(result, "zh")
+    assert 'id="errors"' in html and "第 4 行" in html
+    assert 'id="headline-pue"' not in html
+
+
+def test_chart_has_title_description_and_points():
+    svg = line_chart(["2025-01", "2025-02", "2025-03"], [1.2, None, 1.3], title="t<x>",
+                     desc="d", references=[(1.25, "limit")])
+    assert "<title id=\"chart-t\">t&lt;x&gt;</title>" in svg
+    assert svg.count("<circle") == 2
+    assert svg.count("<polyline") == 2  # the gap splits the line
+    assert 'role="img"' in svg
+
+
+def test_nice_ticks_cover_the_range():
+    ticks = nice_ticks(1.13, 1.38)
+    assert ticks[0] <= 1.13 and ticks[-1] >= 1.38
+    assert len(ticks) <= 7
