@@ -179,7 +179,7 @@ def assess_submission(sub: Submission) -> Assessment:
     }
     declared = sub.facility.get("declared_pue")
     if declared is not None and abs(declared - value) >= setting("declared_pue", "tolerance"):
-        result.findings.append(Finding("declared_pue_differs", "warning", Place(key="Declared PUE"),
+        result.findings.append(Finding("declared_pue_differs", "warning", Place(key="declared_pue"),
                                        {"declared": declared, "metered": value,
                                         "diff": declared - value}))
     return result

@@ -22,11 +22,11 @@ class Place:
     row: int | None = None
     rows: tuple[int, ...] = ()
     column: str | None = None
-    key: str | None = None
+    key: str | None = None  # canonical name of a Facility field, e.g. "declared_pue"
 
     def describe(self, lang: str = "en") -> str:
         """The place in words, e.g. ``sheet Energy, row 14, column "IT energy (kWh)"``."""
-        from greendc.reference import message  # the catalogue imports this module
+        from greendc.reference import field_label, message  # they import this module
 
         def say(entry: str, **values: object) -> str:
             return message(f"place.{entry}", lang, **values)
@@ -44,7 +44,7 @@ class Place:
         if self.column:
             parts.append(say("column", column=self.column))
         if self.key:
-            parts.append(say("key", key=self.key))
+            parts.append(say("key", key=field_label(self.key, lang)))
         return say("separator").join(parts)
 
     def to_dict(self) -> dict:

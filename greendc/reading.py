@@ -495,7 +495,7 @@ def _read_key_values(ws, sheet: str) -> tuple[dict[str, Any], list[Finding]]:
         at = value_column if value_column is not None and value_column > c0 else c0 + 1
         value = row[at] if at < len(row) else None
         parsed, problem = _parse_field(specs[key], value)
-        place = Place(sheet=sheet, row=r, key=specs[key].en)
+        place = Place(sheet=sheet, row=r, key=key)
         if problem:
             findings.append(Finding("bad_field", "error", place, {"problem": problem}))
         elif parsed is not None:
@@ -685,13 +685,24 @@ _STEPS = (
 
 
 def infer_granularity(index: pd.DatetimeIndex) -> tuple[str, pd.DateOffset | pd.Timedelta]:
-    """Name and step of the typical spacing of ``index`` (the median difference)."""
-    if len(index) < 2:
+    """Name and step of the spacing of ``index``.
+
+    Rows dated on the first of a month at midnight, at least 28 days apart, are monthly even when
+    a month is missing.  Otherwise the most common difference decides, so that gaps do not turn
+    15-minute data into something else.
+    """
+    if len(index) == 0:
+        return "irregular", pd.Timedelta(0)
+    diffs = pd.Series(index).diff().dropna()
+    month_starts = bool(((index.day == 1) & (index == index.normalize())).all())
+    if month_starts and (diffs.empty or diffs.min() >= pd.Timedelta(days=28)):
         return "monthly", pd.DateOffset(months=1)
-    median = pd.Series(index).diff().dropna().median()
-    if pd.Timedelta(days=27) <= median <= pd.Timedelta(days=32):
+    if diffs.empty:
+        return "irregular", pd.Timedelta(0)
+    typical = diffs.mode().iloc[0]
+    if pd.Timedelta(days=27) <= typical <= pd.Timedelta(days=32):
         return "monthly", pd.DateOffset(months=1)
     for name, step in _STEPS:
-        if median == step:
+        if typical == step:
             return name, step
-    return "irregular", median
+    return "irregular", typical

@@ -176,6 +176,14 @@ def fields(table: str) -> MappingProxyType:
     return MappingProxyType(out)
 
 
+def field_label(name: str, lang: str = "en") -> str:
+    """The zh or en label of a Facility field; unknown names are returned as given."""
+    spec = fields("facility").get(name)
+    if spec is None:
+        return name
+    return spec.zh if lang == "zh" else spec.en
+
+
 @cache
 def sheets() -> MappingProxyType:
     """Canonical sheets: key (facility, energy, measures, meters) -> {zh, en, aliases}."""

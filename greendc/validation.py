@@ -24,6 +24,16 @@ def _stamp(value) -> str:
     return stamp.strftime("%Y-%m-%d" if stamp == stamp.normalize() else "%Y-%m-%d %H:%M")
 
 
+def _range_text(sub: Submission, start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """A missing range [start, end) as the user reads it: its first and last period."""
+    last = end - sub.step
+    if sub.granularity == "monthly":
+        first_text, last_text = start.strftime("%Y-%m"), last.strftime("%Y-%m")
+    else:
+        first_text, last_text = _stamp(start), _stamp(last)
+    return first_text if first_text == last_text else f"{first_text} – {last_text}"
+
+
 def check_duplicates(sub: Submission) -> list[Finding]:
     dup = sub.energy.index.duplicated(keep=False)
     if not dup.any():
@@ -110,7 +120,7 @@ def check_gaps(sub: Submission) -> list[Finding]:
     share, ranges = coverage(sub)
     if share is None or not ranges:
         return []
-    shown = "; ".join(f"{_stamp(a)} – {_stamp(b)}" for a, b in ranges[:5])
+    shown = "; ".join(_range_text(sub, a, b) for a, b in ranges[:5])
     if len(ranges) > 5:
         shown += f"; … ({len(ranges) - 5} more)"
     return [Finding("gaps", "warning", Place(sheet=sub.energy_sheet),
@@ -146,7 +156,7 @@ def check_racks(sub: Submission) -> list[Finding]:
     installed, in_use = sub.facility.get("racks_installed"), sub.facility.get("racks_in_use")
     if installed is None or in_use is None or in_use <= installed:
         return []
-    return [Finding("racks_in_use_above_installed", "error", Place(key="Racks in use"),
+    return [Finding("racks_in_use_above_installed", "error", Place(key="racks_in_use"),
                     {"in_use": in_use, "installed": installed})]
 
 

@@ -218,3 +218,34 @@ def test_demo_generator_is_deterministic(hourly_model):
     parts = a[["it_energy_kwh", "cooling_energy_kwh", "power_loss_energy_kwh",
                "other_energy_kwh"]].sum(axis=1)
     np.testing.assert_allclose(a["facility_energy_kwh"], parts, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("stamps", "expected"),
+    [
+        (["2025-01-01", "2025-02-01", "2025-04-01"], "monthly"),  # a month missing
+        (["2025-03-01"], "monthly"),
+        (["2025-01-31", "2025-02-28", "2025-03-31"], "monthly"),  # month ends
+        (["2025-01-01 00:00", "2025-01-01 00:15", "2025-01-01 00:30", "2025-01-01 02:00"],
+         "15min"),
+        (["2025-01-01", "2025-01-02", "2025-01-03"], "daily"),
+        (["2025-01-01 00:00", "2025-01-01 00:07", "2025-01-01 00:30"], "irregular"),
+    ],
+)
+def test_infer_granularity(stamps, expected):
+    from greendc.reading import infer_granularity
+
+    assert infer_granularity(pd.DatetimeIndex(stamps))[0] == expected
+
+
+def test_monthly_gap_is_reported_with_its_range(tmp_path):
+    path = tmp_path / "gap.csv"
+    path.write_text("月份,总用电量(万千瓦时),IT设备用电量(万千瓦时)\n"
+                    "2025-01,95,62\n2025-02,90,60\n2025-04,80,55\n", encoding="utf-8")
+    result = assess(path)
+    assert result.ok
+    assert result.period["granularity"] == "monthly"
+    assert result.period["coverage"] == pytest.approx(0.75)
+    (gap,) = [f for f in result.findings if f.code == "gaps"]
+    assert gap.message("en").endswith("missing: 2025-03")
+    assert result.metrics["pue"]["basis"]["provisional"] is True
