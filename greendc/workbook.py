@@ -90,7 +90,8 @@ def write_submission(
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be zh or en, not {lang!r}")
     path = Path(path)
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": False})
+    # constant_memory streams each row to disk: every sheet is written strictly row by row.
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     head = book.add_format({"bold": True, "bg_color": "#DCEBDD", "border": 1, "text_wrap": True,
                             "valign": "top"})
     note = book.add_format({"text_wrap": True, "valign": "top", "font_color": "#444444"})
@@ -160,9 +161,6 @@ def _write_energy(book, name: str, energy: pd.DataFrame | None, lang: str, granu
         granularity = "monthly" if len(index) > 1 and (index[1] - index[0]).days >= 28 else "15min"
     period_fmt = book.add_format(
         {"num_format": _PERIOD_FORMATS.get(granularity, "yyyy-mm-dd hh:mm")})
-    stamps = index.to_pydatetime()
-    for r, stamp in enumerate(stamps, start=1):
-        ws.write_datetime(r, 0, stamp, period_fmt)
     last = min(len(index), _MAX_ROWS_VALIDATED)
     for c, column in enumerate(cols[1:], start=1):
         rule = ({"validate": "decimal", "criteria": "between", "minimum": -100, "maximum": 70}
@@ -170,10 +168,19 @@ def _write_energy(book, name: str, energy: pd.DataFrame | None, lang: str, granu
                 {"validate": "decimal", "criteria": ">=", "value": 0})
         rule.update(error_title="greendc", error_message=message("template.number_only", lang))
         ws.data_validation(1, c, last, c, rule)
-    if energy is not None:
-        data = energy[[c.name for c in cols[1:]]].to_numpy(dtype=float)
-        for r, row in enumerate(data, start=1):
-            ws.write_row(r, 1, [None if np.isnan(v) else v for v in row])
+    stamps = index.to_pydatetime()
+    if energy is None:
+        for r, stamp in enumerate(stamps, start=1):
+            ws.write_datetime(r, 0, stamp, period_fmt)
+        return
+    data = energy[[c.name for c in cols[1:]]].to_numpy(dtype=float)
+    values, present = data.tolist(), np.isfinite(data).tolist()
+    write_number, write_datetime = ws.write_number, ws.write_datetime
+    for r, (stamp, row, ok) in enumerate(zip(stamps, values, present, strict=True), start=1):
+        write_datetime(r, 0, stamp, period_fmt)
+        for c, (value, good) in enumerate(zip(row, ok, strict=True), start=1):
+            if good:
+                write_number(r, c, value)
 
 
 def _write_records(book, name: str, table: str, rows: list[Mapping[str, Any]], lang: str, head,

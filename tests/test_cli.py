@@ -191,3 +191,23 @@ def test_blank_template_is_refused_with_a_clear_error(runner, tmp_path):
     runner.invoke(main, ["template", "-o", str(path)])
     result = runner.invoke(main, ["assess", str(path)])
     _one_error_line(result, "blank.xlsx", "no data rows")
+
+
+def test_template_has_instructions_dropdowns_validation_and_comments(runner, tmp_path):
+    path = tmp_path / "t.xlsx"
+    assert runner.invoke(main, ["template", "-o", str(path), "--lang", "en"]).exit_code == 0
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Instructions", "Facility", "Energy", "Measures", "Meters"]
+    energy = book["Energy"]
+    assert energy.freeze_panes == "B2"
+    assert all(cell.comment is not None for cell in energy[1] if cell.value)
+    assert energy["B1"].value == "Facility total energy 数据中心总用电量 (kWh)"
+    rules = energy.data_validations.dataValidation
+    assert any(r.type == "decimal" and "B2" in str(r.sqref) for r in rules)
+    facility = book["Facility"]
+    lists = [r for r in facility.data_validations.dataValidation if r.type == "list"]
+    status = next(r for r in lists if r.formula1 and "existing" in r.formula1)
+    assert status.formula1 == '"new,existing,renovated"'
+    assert all(facility.cell(r, 1).comment for r in range(2, facility.max_row + 1))
+    measures = book["Measures"]
+    assert any(r.type == "list" for r in measures.data_validations.dataValidation)
