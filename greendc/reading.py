@@ -79,12 +79,10 @@ class Submission:
     def place(self, column: str | None = None, positions: np.ndarray | None = None) -> Place:
         """A :class:`Place` in the energy table for canonical ``column`` and row positions."""
         header = self.columns[column].header if column in self.columns else column
-        rows: tuple[int, ...] = ()
+        mask = np.zeros(len(self.rows), dtype=bool)
         if positions is not None:
-            rows = tuple(int(r) for r in self.rows[np.asarray(positions)])
-        if len(rows) == 1:
-            return Place(sheet=self.energy_sheet, row=rows[0], column=header)
-        return Place(sheet=self.energy_sheet, rows=rows, column=header)
+            mask[np.asarray(positions)] = True
+        return _rows_place(self.energy_sheet, self.rows, mask, header)
 
 
 # ---------------------------------------------------------------------------- file level

@@ -83,6 +83,7 @@ def known_units(kind: str) -> list[str]:
     return list(_alias_tables()[kind][1])
 
 
+@cache
 def factor_to_canonical(unit_text: str, kind: str) -> float | None:
     """Multiplier from ``unit_text`` to the canonical unit of ``kind``; None if unknown.
 
