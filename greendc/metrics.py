@@ -60,17 +60,18 @@ def monthly(energy: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame indexed by month start: the sums of the summable columns over complete rows,
-    ``periods`` (rows used) and ``pue``.  Temperatures are averaged, not summed.
+    ``periods`` (rows used) and ``pue``.  Temperatures are averaged, not summed.  A month inside
+    the span without complete rows is kept, with ``periods`` 0 and NaN sums, so gaps stay visible.
     """
     base = complete(energy)
     summable = [c for c in base.columns if not c.endswith("_degc")]
-    grouper = base.index.to_period("M")
-    out = base[summable].groupby(grouper).sum(min_count=1)
-    for col in (c for c in base.columns if c.endswith("_degc")):
-        out[col] = base[col].groupby(grouper).mean()
-    out["periods"] = base.groupby(grouper).size()
+    temperatures = [c for c in base.columns if c.endswith("_degc")]
+    months = base.resample("MS")
+    out = months[summable].sum(min_count=1)
+    if temperatures:
+        out[temperatures] = months[temperatures].mean()
+    out["periods"] = months[FACILITY].count()
     out["pue"] = out[FACILITY] / out[IT].where(out[IT] > 0)
-    out.index = out.index.to_timestamp()
     out.index.name = "month"
     return out
 

@@ -83,3 +83,13 @@ def test_functions_do_not_mutate_input():
     metrics.monthly(frame)
     metrics.totals(frame)
     pd.testing.assert_frame_equal(frame, copy)
+
+
+def test_a_month_without_data_stays_visible():
+    index = pd.DatetimeIndex(["2025-01-01", "2025-03-01"], name="period_start")
+    frame = pd.DataFrame({"facility_energy_kwh": [150.0, 130.0],
+                          "it_energy_kwh": [100.0, 100.0]}, index=index)
+    monthly = metrics.monthly(frame)
+    assert list(monthly.index.strftime("%Y-%m")) == ["2025-01", "2025-02", "2025-03"]
+    assert monthly.loc["2025-02-01", "periods"] == 0
+    assert np.isnan(monthly.loc["2025-02-01", "pue"])
