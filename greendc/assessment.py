@@ -16,9 +16,10 @@ from typing import Any
 
 import pandas as pd
 
-from greendc import __version__, metrics, validation
+from greendc import __version__, factors, indicators, metrics, validation
 from greendc.errors import InputError, Place
 from greendc.findings import Finding, errors
+from greendc.indicators import Options
 from greendc.reading import Submission, read_submission
 from greendc.reference import setting
 
@@ -44,6 +45,7 @@ class Assessment:
     energy: dict[str, float] = field(default_factory=dict)
     metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
     monthly: pd.DataFrame | None = None
+    daily: pd.DataFrame | None = None
     generated_at: dt.datetime = field(
         default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0))
 
@@ -77,8 +79,15 @@ class Assessment:
             for month, row in self.monthly.iterrows():
                 monthly.append({"month": month.strftime("%Y-%m"),
                                 "facility_kwh": row[metrics.FACILITY],
-                                "it_kwh": row[metrics.IT], "pue": row["pue"],
+                                "it_kwh": row[metrics.IT], "dc_kwh": row[metrics.DC],
+                                "pue": row["pue"], "ttm_pue": row["ttm_pue"],
                                 "periods": int(row["periods"])})
+        daily = []
+        if self.daily is not None:
+            frame = self.daily[[metrics.DC, metrics.IT, "pue"]]
+            for day, (dc_kwh, it_kwh, pue) in zip(frame.index, frame.to_numpy(), strict=True):
+                daily.append({"date": day.strftime("%Y-%m-%d"), "dc_kwh": dc_kwh,
+                              "it_kwh": it_kwh, "pue": pue})
         return _clean({
             "schema_version": SCHEMA_VERSION,
             "greendc_version": __version__,
@@ -91,8 +100,10 @@ class Assessment:
             "energy": self.energy,
             "metrics": self.metrics,
             "monthly": monthly,
+            "daily": daily,
             "measures": [dict(m) for m in sub.measures],
             "meters": [dict(m) for m in sub.meters],
+            "operating_points": [dict(p) for p in sub.operating_points],
             "findings": [f.to_dict() for f in self.warnings],
             "errors": [f.to_dict() for f in self.errors],
         })
@@ -135,7 +146,7 @@ def _period(sub: Submission, months: int) -> dict[str, Any]:
     }
 
 
-def assess(path: str | Path) -> Assessment:
+def assess(path: str | Path, options: Options | None = None) -> Assessment:
     """Read, validate and measure one submission file.
 
     Returns an :class:`Assessment`; when the data have errors (``assessment.ok`` is False) it
@@ -146,11 +157,12 @@ def assess(path: str | Path) -> Assessment:
     InputError
         The file cannot be read as a submission at all (see :func:`read_submission`).
     """
-    return assess_submission(read_submission(path))
+    return assess_submission(read_submission(path), options)
 
 
-def assess_submission(sub: Submission) -> Assessment:
+def assess_submission(sub: Submission, options: Options | None = None) -> Assessment:
     """Validate and measure an already read :class:`Submission`."""
+    options = options or Options()
     sub, cut = validation.select_reporting_period(sub)
     if sub.energy.empty:
         raise InputError(sub.path, "no data rows fall inside the declared reporting period",
@@ -160,26 +172,20 @@ def assess_submission(sub: Submission) -> Assessment:
     result = Assessment(submission=sub, findings=findings, period=_period(sub, months))
     if not result.ok:
         return result
-    result.energy = {energy_key(k): v for k, v in metrics.totals(sub.energy).items()}
-    result.monthly = metrics.monthly(sub.energy)
-    provisional = months < setting("sufficiency", "months_for_annual")
-    value = metrics.pue(result.energy["facility_kwh"], result.energy["it_kwh"])
-    result.metrics["pue"] = {
-        "value": value,
-        "unit": "1",
-        "basis": {
-            "period": f"{result.period['start']}/{result.period['end']}",
-            "method": "energy-weighted: sum of facility kWh / sum of IT kWh (ISO/IEC 30134-2)",
-            "boundary": ("electricity; fuels given but not yet converted"
-                         if "diesel_l" in sub.energy else "electricity; no fuels given"),
-            "it_meter": sub.columns[metrics.IT].header,
-            "provisional": provisional,
-            "reason": "fewer than 12 consecutive months of data" if provisional else None,
-        },
-    }
+    fuel_factors = {name: spec["kwh_per_unit"] for name, spec in factors.fuels().items()}
+    energy = metrics.boundary_energy(sub.energy, fuel_factors)
+    totals = metrics.totals(energy)
+    result.energy = {energy_key(k): v for k, v in totals.items()}
+    result.monthly = metrics.monthly(energy)
+    if sub.granularity not in ("monthly", "irregular"):
+        result.daily = metrics.daily(energy)
+    result.metrics, found = indicators.compute(sub, energy, totals, result.period, options)
+    result.findings.extend(found)
     declared = sub.facility.get("declared_pue")
+    value = result.metrics["pue"]["value"]
     if declared is not None and abs(declared - value) >= setting("declared_pue", "tolerance"):
-        result.findings.append(Finding("declared_pue_differs", "warning", Place(key="declared_pue"),
+        result.findings.append(Finding("declared_pue_differs", "warning",
+                                       Place(key="declared_pue"),
                                        {"declared": declared, "metered": value,
                                         "diff": declared - value}))
     return result

@@ -48,6 +48,8 @@ def _summary(assessment) -> str:
     pue = assessment.metrics["pue"]
     period = assessment.period
     flag = " (provisional)" if pue["basis"]["provisional"] else ""
+    category = pue["basis"]["measurement_category"]
+    flag += f", category {category}" if category else ""
     lines = [
         f"{assessment.facility_name}",
         f"  period   {period['start']} to {period['end']} ({period['granularity']}, "
@@ -57,6 +59,12 @@ def _summary(assessment) -> str:
         f"  energy   facility {assessment.energy['facility_kwh'] / 1000:,.0f} MWh, "
         f"IT {assessment.energy['it_kwh'] / 1000:,.0f} MWh",
     ]
+    shown = [(name, _format_metric(assessment.metrics[name]))
+             for name in ("ttm_pue", "wue_l_per_kwh", "cue_kgco2_per_kwh", "ref", "ere",
+                          "it_utilisation", "rack_occupancy", "energy_tce_equivalent", "co2_t")
+             if assessment.metrics[name]["value"] is not None]
+    if shown:
+        lines.append("  " + ", ".join(f"{name} {text}" for name, text in shown))
     warnings = [f for f in assessment.findings if f.severity == "warning"]
     if warnings:
         lines.append(f"  {len(warnings)} warning(s):")
@@ -64,6 +72,15 @@ def _summary(assessment) -> str:
         if len(warnings) > 5:
             lines.append(f"    ... and {len(warnings) - 5} more (see the report)")
     return "\n".join(lines)
+
+
+def _format_metric(metric: dict) -> str:
+    value, unit = metric["value"], metric["unit"]
+    if unit in ("tce", "tCO2"):
+        return f"{value:,.0f} {unit}"
+    if unit == "1" and value <= 1:
+        return f"{value:.3f}"
+    return f"{value:.3f}" + (f" {unit}" if unit != "1" else "")
 
 
 def _write_outputs(assessment, report: Path | None, json_path: str | None, lang: str,
@@ -91,20 +108,33 @@ def _write_outputs(assessment, report: Path | None, json_path: str | None, lang:
 @click.option("--no-report", is_flag=True, help="Write no HTML report.")
 @click.option("--template-dir", type=click.Path(file_okay=False, exists=True),
               help="Folder of report templates that override the built-in ones.")
+@click.option("--grid-factor", metavar="SERIES[:SCOPE[:YEAR]]|VALUE",
+              help="Grid CO2 factor: a series entry such as mee-nbs:hebei:2022, or a value in "
+                   "kgCO2/kWh [default: by the facility's province and the reporting year].")
+@click.option("--coal-equal-value", type=click.FloatRange(0, 1, min_open=True),
+              metavar="KGCE_PER_KWH",
+              help="The year's equal-value (primary) coal coefficient, to add an equal-value "
+                   "tce figure beside the equivalent-value one.")
 @LANG
 @_user_errors
 def assess(submission: Path, report: Path | None, json_path: str | None, no_report: bool,
-           template_dir: str | None, lang: str) -> None:
+           template_dir: str | None, grid_factor: str | None, coal_equal_value: float | None,
+           lang: str) -> None:
     """Assess one submission workbook (.xlsx) or CSV energy table.
 
     Writes an HTML report and, with --json, the JSON result; prints the headline figures.
     Exits 1 when the file cannot be assessed, printing where the first problem is.
     """
     from greendc.assessment import assess as run
+    from greendc.factors import parse_grid_choice
+    from greendc.indicators import Options
 
+    options = Options(grid=parse_grid_choice(grid_factor) if grid_factor else {},
+                      coal_equal_value_kgce_per_kwh=coal_equal_value)
     if report is None and not no_report:
         report = Path(f"{submission.stem}.report.html")
-    _write_outputs(run(submission), None if no_report else report, json_path, lang, template_dir)
+    _write_outputs(run(submission, options), None if no_report else report, json_path, lang,
+                   template_dir)
 
 
 @main.command()

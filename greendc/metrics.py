@@ -1,21 +1,37 @@
-"""Energy metrics over a submission's energy table.
+"""Energy and resource metrics over a submission's energy table.
 
-Pure functions over pandas objects: they take canonical columns (``facility_energy_kwh``,
-``it_energy_kwh`` ...), never mutate their input and know nothing of files or rules.
+Pure functions over pandas objects and plain numbers: they take canonical quantities
+(``facility_energy_kwh``, ``it_energy_kwh`` ...), never mutate their input and know nothing of
+files, factor tables or rules.  Every ratio is formed from sums over the same periods.
 
 References
 ----------
 ISO/IEC 30134-2:2016, Power usage effectiveness (PUE).
-EN 50600-4-2:2016, Power Usage Effectiveness.
+ISO/IEC 30134-3:2016, Renewable energy factor (REF).
+ISO/IEC 30134-6:2021, Energy reuse factor (ERF).
+ISO/IEC 30134-8:2022, Carbon usage effectiveness (CUE).
+ISO/IEC 30134-9:2022, Water usage effectiveness (WUE).
+EN 50600-4-2:2016, Power Usage Effectiveness (boundary, fuels).
+The Green Grid, White Paper 29: ERE, a metric for measuring the benefit of reuse energy.
+GB 40879-2021, 数据中心能效限定值及能效等级 (RM1, RM2).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 FACILITY = "facility_energy_kwh"
 IT = "it_energy_kwh"
+DC = "dc_energy_kwh"  # E_DC: facility electricity plus fuels entering the boundary
+FUEL = "fuel_energy_kwh"
+HOURS_PER_YEAR = 8760  # GB 40879-2021 RM1: E_C = 8760 x sum(T_i P_i)
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return float(numerator) / float(denominator) if denominator and denominator > 0 else np.nan
 
 
 def pue(facility_energy_kwh, it_energy_kwh) -> float:
@@ -26,7 +42,7 @@ def pue(facility_energy_kwh, it_energy_kwh) -> float:
 
     Parameters
     ----------
-    facility_energy_kwh : scalar or array of facility total energy [kWh]
+    facility_energy_kwh : scalar or array of data-centre energy E_DC [kWh]
     it_energy_kwh : scalar or array of IT energy over the same periods [kWh]
 
     Returns
@@ -39,15 +55,108 @@ def pue(facility_energy_kwh, it_energy_kwh) -> float:
     >>> round(pue(950_000, 620_000), 4)
     1.5323
     """
-    total_it = float(np.sum(it_energy_kwh))
-    if total_it <= 0:
-        return float("nan")
-    return float(np.sum(facility_energy_kwh)) / total_it
+    return _ratio(np.sum(facility_energy_kwh), np.sum(it_energy_kwh))
+
+
+def dcie(dc_energy_kwh: float, it_energy_kwh: float) -> float:
+    """Data-centre infrastructure efficiency, E_IT / E_DC [%] (= 100 / PUE)."""
+    return 100 * _ratio(it_energy_kwh, dc_energy_kwh)
+
+
+def load_factors(totals: Mapping[str, float]) -> dict[str, float]:
+    """Cooling, power and other load factors and the unmetered remainder, each per kWh of IT.
+
+    CLF = E_cooling / E_IT, PLF = E_power_losses / E_IT, OLF = E_other / E_IT; the remainder
+    (E_DC - E_IT - metered subsystems) / E_IT is what the sub-meters do not explain, so that
+    PUE = 1 + CLF + PLF + OLF + remainder exactly.  Missing sub-meters give NaN factors and
+    their energy stays in the remainder.
+    """
+    it = totals[IT]
+    parts = {"clf": "cooling_energy_kwh", "plf": "power_loss_energy_kwh",
+             "olf": "other_energy_kwh"}
+    out = {name: _ratio(totals[col], it) if col in totals else np.nan
+           for name, col in parts.items()}
+    metered = sum(totals[col] for col in parts.values() if col in totals)
+    out["unmetered"] = _ratio(totals[DC] - it - metered, it)
+    out["ppue_cooling"] = 1 + out["clf"]
+    return out
+
+
+def wue(water_m3: float, it_energy_kwh: float) -> float:
+    """Water usage effectiveness, site water over IT energy [L/kWh] (ISO/IEC 30134-9)."""
+    return _ratio(water_m3 * 1000, it_energy_kwh)
+
+
+def ref(renewable_owned_kwh: float, dc_energy_kwh: float) -> float:
+    """Renewable energy factor [-], capped at 1 (ISO/IEC 30134-3).
+
+    Only renewable energy the facility owns and retires counts: on-site generation it uses and
+    green electricity whose certificates it holds, not certificates sold to others.
+    """
+    return min(1.0, _ratio(renewable_owned_kwh, dc_energy_kwh))
+
+
+def erf(reused_kwh: float, dc_energy_kwh: float) -> float:
+    """Energy reuse factor, reused energy over E_DC [-] (ISO/IEC 30134-6)."""
+    return _ratio(reused_kwh, dc_energy_kwh)
+
+
+def ere(dc_energy_kwh: float, reused_kwh: float, it_energy_kwh: float) -> float:
+    """Energy reuse effectiveness, (E_DC - E_reuse) / E_IT [-] (The Green Grid).
+
+    Examples
+    --------
+    >>> round(ere(1_250_000, 210_000, 820_000), 4)
+    1.2683
+    """
+    return _ratio(dc_energy_kwh - reused_kwh, it_energy_kwh)
+
+
+def it_utilisation(it_energy_kwh: float, hours: float, design_it_capacity_kw: float) -> float:
+    """Mean IT power over the design (nameplate) IT capacity [-]."""
+    return _ratio(_ratio(it_energy_kwh, hours), design_it_capacity_kw)
+
+
+def rack_occupancy(racks_in_use: float, racks_installed: float) -> float:
+    """Racks in use over racks installed [-] (上架率)."""
+    return _ratio(racks_in_use, racks_installed)
+
+
+def boundary_energy(energy: pd.DataFrame,
+                    fuel_kwh_per_unit: Mapping[str, float]) -> pd.DataFrame:
+    """``energy`` with ``fuel_energy_kwh`` and ``dc_energy_kwh`` (E_DC) columns added.
+
+    E_DC = facility electricity + sum(fuel quantity x energy content) for the fuel columns
+    present (EN 50600-4-2: fuels entering the boundary count).  A missing fuel reading counts as
+    no fuel in that period.
+    """
+    out = energy.copy()
+    fuel = pd.Series(0.0, index=energy.index)
+    for column, factor in fuel_kwh_per_unit.items():
+        if column in energy:
+            fuel = fuel + energy[column].fillna(0.0) * factor
+    out[FUEL] = fuel
+    out[DC] = energy[FACILITY] + fuel
+    return out
 
 
 def complete(energy: pd.DataFrame) -> pd.DataFrame:
     """Rows where both facility-total and IT energy are present: the base of every ratio."""
     return energy.loc[energy[FACILITY].notna() & energy[IT].notna()]
+
+
+def _resampled(energy: pd.DataFrame, freq: str) -> pd.DataFrame:
+    base = complete(energy)
+    summable = [c for c in base.columns if not c.endswith("_degc")]
+    temperatures = [c for c in base.columns if c.endswith("_degc")]
+    groups = base.resample(freq)
+    out = groups[summable].sum(min_count=1)
+    if temperatures:
+        out[temperatures] = groups[temperatures].mean()
+    out["periods"] = groups[FACILITY].count()
+    numerator = out[DC] if DC in out else out[FACILITY]
+    out["pue"] = numerator / out[IT].where(out[IT] > 0)
+    return out
 
 
 def monthly(energy: pd.DataFrame) -> pd.DataFrame:
@@ -60,23 +169,48 @@ def monthly(energy: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame indexed by month start: the sums of the summable columns over complete rows,
-    ``periods`` (rows used) and ``pue``.  Temperatures are averaged, not summed.  A month inside
-    the span without complete rows is kept, with ``periods`` 0 and NaN sums, so gaps stay visible.
+    ``periods`` (rows used), ``pue`` (from ``dc_energy_kwh`` when present) and ``ttm_pue``.
+    Temperatures are averaged, not summed.  A month inside the span without complete rows is
+    kept, with ``periods`` 0 and NaN sums, so gaps stay visible.
     """
-    base = complete(energy)
-    summable = [c for c in base.columns if not c.endswith("_degc")]
-    temperatures = [c for c in base.columns if c.endswith("_degc")]
-    months = base.resample("MS")
-    out = months[summable].sum(min_count=1)
-    if temperatures:
-        out[temperatures] = months[temperatures].mean()
-    out["periods"] = months[FACILITY].count()
-    out["pue"] = out[FACILITY] / out[IT].where(out[IT] > 0)
+    out = _resampled(energy, "MS")
     out.index.name = "month"
+    numerator = DC if DC in out else FACILITY
+    out["ttm_pue"] = trailing_pue(out[numerator], out[IT], 12)
     return out
+
+
+def daily(energy: pd.DataFrame) -> pd.DataFrame:
+    """Calendar-day sums and the day's PUE (for daily or finer data)."""
+    out = _resampled(energy, "D")
+    out.index.name = "day"
+    return out
+
+
+def trailing_pue(dc_energy_kwh: pd.Series, it_energy_kwh: pd.Series, window: int) -> pd.Series:
+    """PUE over each trailing window of ``window`` consecutive periods (e.g. 12 months).
+
+    NaN until a full window of periods with both energies exists.
+    """
+    dc = dc_energy_kwh.rolling(window, min_periods=window).sum()
+    it = it_energy_kwh.rolling(window, min_periods=window).sum()
+    return dc / it.where(it > 0)
 
 
 def totals(energy: pd.DataFrame) -> dict[str, float]:
     """Sums of every summable column over complete rows [kWh, m3, L]."""
     base = complete(energy)
     return {c: float(base[c].sum(min_count=1)) for c in base.columns if not c.endswith("_degc")}
+
+
+def rm1(hours_share, total_power_kw, it_power_kw) -> float:
+    """GB 40879-2021 RM1 = E_C / E_CIT from characteristic operating points.
+
+    E_C = 8760 x sum_i(T_i x P_i) and E_CIT = 8760 x sum_i(T_i x P_IT,i), with T_i the share
+    of the year's hours in the temperature band of point i and P_i, P_IT,i the measured total
+    and IT power there.  The 8760 cancels in the ratio; it is kept to match the standard.
+    """
+    shares = np.asarray(hours_share, dtype=float)
+    e_c = HOURS_PER_YEAR * float(np.sum(shares * np.asarray(total_power_kw, dtype=float)))
+    e_cit = HOURS_PER_YEAR * float(np.sum(shares * np.asarray(it_power_kw, dtype=float)))
+    return _ratio(e_c, e_cit)

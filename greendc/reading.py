@@ -74,6 +74,8 @@ class Submission:
     step: pd.DateOffset | pd.Timedelta
     measures: list[dict[str, Any]] = field(default_factory=list)
     meters: list[dict[str, Any]] = field(default_factory=list)
+    operating_points: list[dict[str, Any]] = field(default_factory=list)
+    operating_sheet: str | None = None
     findings: list[Finding] = field(default_factory=list)
 
     def place(self, column: str | None = None, positions: np.ndarray | None = None) -> Place:
@@ -333,14 +335,17 @@ def _read_book(path: Path, data: bytes, sha256: str, book) -> Submission:
         findings += found
     else:
         findings.append(Finding("no_facility_sheet", "warning"))
-    measures, meters = [], []
-    for key, target in (("measures", measures), ("meters", meters)):
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for key in ("measures", "meters", "operating_points"):
+        tables[key] = []
         if key in named:
-            records, found = _read_records(book[named[key]], named[key], key)
-            target.extend(records)
+            tables[key], found = _read_records(book[named[key]], named[key], key)
             findings += found
-    return _assemble(path, sha256, "xlsx", sheet, facility, body, rows, columns, measures, meters,
-                     findings)
+    submission = _assemble(path, sha256, "xlsx", sheet, facility, body, rows, columns,
+                           tables["measures"], tables["meters"], findings)
+    submission.operating_points = tables["operating_points"]
+    submission.operating_sheet = named.get("operating_points")
+    return submission
 
 
 def _load_body(path: Path, data: bytes, sheet: str, grid: list[list[object]], header_index: int,

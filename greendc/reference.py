@@ -19,7 +19,7 @@ from typing import Any
 from greendc.errors import ConfigError
 
 FIELD_TYPES = ("text", "enum", "date", "number", "integer", "bool")
-COLUMN_KINDS = ("time", "energy", "water", "fuel_volume", "temperature")
+COLUMN_KINDS = ("time", "energy", "water", "fuel_volume", "gas_volume", "temperature")
 
 
 def load_toml(name: str) -> dict[str, Any]:

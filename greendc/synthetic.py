@@ -19,6 +19,8 @@ The model (all powers in kW, energies per interval = power x interval hours):
 * **Green electricity bought**: ``green_share`` of facility energy.
 * **Reused heat**: ``heat_reuse_kw`` exported while the outdoor temperature is below 5 degC.
 * **Water**: make-up water at 0.15 L/kWh of IT energy plus 0.05 L/kWh per degree above 5 degC.
+* **Diesel**: a monthly one-hour generator test on the first Monday at 10:00, burning
+  ``generator_test_l`` litres (with the test load carried by the generator, not the grid).
 
 The generator is deterministic for a given seed.  Its parameters are test-data settings, not
 reference data: nothing in an assessment depends on them.
@@ -60,6 +62,7 @@ class SiteModel:
     pv_kwp: float = 800.0
     green_share: float = 0.35
     heat_reuse_kw: float = 300.0
+    generator_test_l: float = 260.0
 
 
 def energy_table(model: SiteModel = SiteModel()) -> pd.DataFrame:
@@ -105,6 +108,8 @@ def energy_table(model: SiteModel = SiteModel()) -> pd.DataFrame:
     pv_kw = model.pv_kwp * arc * clouds * np.clip(day_length / 15, 0, 1)
 
     reuse_kw = np.where(temp < 5, model.heat_reuse_kw, 0.0)
+    first_monday = (index.day_of_week == 0) & (index.day <= 7) & (index.hour == 10)
+    diesel_l = np.where(first_monday, model.generator_test_l / max(1.0, 1 / hours), 0.0)
     water_l_per_kwh = 0.15 + 0.05 * np.clip(temp - 5, 0, None)
 
     frame = pd.DataFrame({
@@ -117,6 +122,7 @@ def energy_table(model: SiteModel = SiteModel()) -> pd.DataFrame:
         "green_purchase_kwh": model.green_share * facility_kw * hours,
         "reused_heat_kwh": reuse_kw * hours,
         "water_m3": it_kw * hours * water_l_per_kwh / 1000,
+        "diesel_l": diesel_l,
         "outdoor_temp_degc": temp,
     }, index=index)
     # Meters give whole watt-hours; keep the identity facility = sum of parts exact after rounding.
@@ -155,6 +161,16 @@ DEMO_MEASURES = [
      "evidence": "estimated"},
 ]
 
+# GB 40879-2021 RM1 inputs: five characteristic operating points with the share of the year's
+# hours in each temperature band (synthetic values for the demo's climate).
+DEMO_OPERATING_POINTS = [
+    {"point": "a", "hours_share": 0.28, "total_power_kw": 5050.0, "it_power_kw": 4460.0},
+    {"point": "b", "hours_share": 0.24, "total_power_kw": 5230.0, "it_power_kw": 4470.0},
+    {"point": "c", "hours_share": 0.20, "total_power_kw": 5480.0, "it_power_kw": 4490.0},
+    {"point": "d", "hours_share": 0.16, "total_power_kw": 5820.0, "it_power_kw": 4500.0},
+    {"point": "e", "hours_share": 0.12, "total_power_kw": 6260.0, "it_power_kw": 4520.0},
+]
+
 DEMO_METERS = [
     {"meter_id": "M-001", "role": "facility_energy_kwh", "measuring_point": "main_incomer",
      "accuracy_class": "0.5S", "calibration_date": "2024-11-15"},
@@ -175,7 +191,8 @@ def write_demo_submission(path: str | Path, *, freq: str = "15min", lang: str = 
     model = replace(model or SiteModel(), freq=freq)
     energy = energy_table(model)
     return write_submission(path, facility=DEMO_FACILITY, energy=energy, measures=DEMO_MEASURES,
-                            meters=DEMO_METERS, lang=lang)
+                            meters=DEMO_METERS, operating_points=DEMO_OPERATING_POINTS,
+                            lang=lang)
 
 
 def monthly_table(model: SiteModel = SiteModel()) -> pd.DataFrame:

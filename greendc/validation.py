@@ -145,13 +145,6 @@ def check_span(sub: Submission) -> list[Finding]:
     return [Finding("short_period", "warning", Place(sheet=sub.energy_sheet), {"months": months})]
 
 
-def check_fuels(sub: Submission) -> list[Finding]:
-    if "diesel_l" not in sub.energy or not sub.energy["diesel_l"].fillna(0).any():
-        return []
-    return [Finding("fuel_not_counted", "warning", sub.place("diesel_l"),
-                    {"litres": float(sub.energy["diesel_l"].sum())})]
-
-
 def check_racks(sub: Submission) -> list[Finding]:
     installed, in_use = sub.facility.get("racks_installed"), sub.facility.get("racks_in_use")
     if installed is None or in_use is None or in_use <= installed:
@@ -167,7 +160,6 @@ CHECKS: tuple[Callable[[Submission], list[Finding]], ...] = (
     check_missing,
     check_gaps,
     check_span,
-    check_fuels,
     check_racks,
 )
 

@@ -68,6 +68,7 @@ def write_submission(
     energy: pd.DataFrame | None = None,
     measures: Iterable[Mapping[str, Any]] = (),
     meters: Iterable[Mapping[str, Any]] = (),
+    operating_points: Iterable[Mapping[str, Any]] | None = None,
     lang: str = "zh",
     granularity: str = "monthly",
     year: int | None = None,
@@ -81,6 +82,8 @@ def write_submission(
     energy : Energy table indexed by period start with canonical columns (None: a blank table
         whose period column is filled for ``year`` at ``granularity``)
     measures, meters : rows of the Measures and Meters sheets by canonical field name
+    operating_points : rows of the optional GB 40879 RM1 sheet (None: the sheet is left out of a
+        filled workbook; a blank template always has it)
     lang : ``zh`` or ``en``: sheet names, instructions, the first language of every header
     granularity : monthly, daily, hourly or 15min (blank templates only)
     year : the year pre-filled in a blank template (default: last calendar year)
@@ -132,7 +135,10 @@ def write_submission(
             ws.data_validation(r, 1, r, 1, rule)
 
     _write_energy(book, sheet_names["energy"], energy, lang, granularity, year, head)
-    for table, rows in (("measures", list(measures)), ("meters", list(meters))):
+    tables = {"measures": list(measures), "meters": list(meters)}
+    if operating_points is not None or energy is None:
+        tables["operating_points"] = list(operating_points or ())
+    for table, rows in tables.items():
         _write_records(book, sheet_names[table], table, rows, lang, head, date_fmt)
     book.close()
     return path

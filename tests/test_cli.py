@@ -197,7 +197,8 @@ def test_template_has_instructions_dropdowns_validation_and_comments(runner, tmp
     path = tmp_path / "t.xlsx"
     assert runner.invoke(main, ["template", "-o", str(path), "--lang", "en"]).exit_code == 0
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Instructions", "Facility", "Energy", "Measures", "Meters"]
+    assert book.sheetnames == ["Instructions", "Facility", "Energy", "Measures", "Meters",
+                               "Operating points"]
     energy = book["Energy"]
     assert energy.freeze_panes == "B2"
     assert all(cell.comment is not None for cell in energy[1] if cell.value)
