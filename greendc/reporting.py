@@ -85,6 +85,44 @@ def energy_rows(result: dict[str, Any], lang: str) -> list[tuple[str, float, str
     return rows
 
 
+PERCENT_METRICS = ("it_utilisation", "rack_occupancy", "ref", "erf")
+
+
+def indicator_rows(result: dict[str, Any], lang: str) -> list[dict[str, str]]:
+    """One row per metric: label, value as shown, unit and a short basis (or why it is absent)."""
+    rows = []
+    for name, entry in result["metrics"].items():
+        value, unit, basis = entry["value"], entry["unit"], entry["basis"]
+        if value is None:
+            shown, unit_text = "—", ""
+            note = message("report.not_available", lang, reason=entry.get("reason", ""))
+        else:
+            if name in PERCENT_METRICS:
+                shown, unit_text = format_percent(value), ""
+            elif unit in ("tce", "tCO2"):
+                shown, unit_text = format_number(value, 0), unit
+            else:
+                shown, unit_text = format_number(value, 3), "" if unit == "1" else unit
+            notes = []
+            if basis.get("measurement_category"):
+                notes.append(message("report.category", lang,
+                                     category=basis["measurement_category"]))
+            factor = basis.get("grid_factor")
+            if factor:
+                notes.append(message("report.factor", lang, series=factor.get("series", ""),
+                                     scope=factor.get("scope", ""), year=factor.get("year", ""),
+                                     value=factor["value"], unit=factor["unit"]))
+            if basis.get("route"):
+                notes.append(message("report.route", lang, route=basis["route"]))
+            if basis.get("provisional"):
+                notes.append(message("report.provisional", lang,
+                                     reason=basis.get("provisional_reason", "")))
+            note = "; ".join(notes) or basis.get("method", "")
+        rows.append({"name": name, "label": message(f"metric.{name}", lang), "value": shown,
+                     "unit": unit_text, "note": note})
+    return rows
+
+
 def render_html(assessment: Assessment, lang: str = "zh", template_dir: str | Path | None = None,
                 template: str = "report.html.j2") -> str:
     """The HTML report of ``assessment`` in ``lang`` (``zh`` or ``en``)."""
@@ -108,6 +146,7 @@ def render_html(assessment: Assessment, lang: str = "zh", template_dir: str | Pa
         name=assessment.facility_name,
         facility_rows=facility_rows(result, lang),
         energy_rows=energy_rows(result, lang),
+        indicator_rows=indicator_rows(result, lang),
         findings=assessment.findings,
         pue_chart=pue_chart,
         css=resources.files("greendc.templates").joinpath("report.css").read_text("utf-8"),

@@ -95,3 +95,13 @@ def test_nice_ticks_cover_the_range():
     ticks = nice_ticks(1.13, 1.38)
     assert ticks[0] <= 1.13 and ticks[-1] >= 1.38
     assert len(ticks) <= 7
+
+
+def test_provisional_report_says_why(tmp_path):
+    path = tmp_path / "short.csv"
+    path.write_text("月份,总用电量(万千瓦时),IT设备用电量(万千瓦时)\n"
+                    "2025-01,95,62\n2025-02,90,60\n2025-04,80,55\n", encoding="utf-8")
+    html = render_html(assess(path), "en")
+    assert "Provisional: 3 consecutive month(s)" not in html  # Jan, Feb, Apr: two in a row
+    assert "Provisional: 2 consecutive month(s) of data, fewer than 12." in html
+    assert 'id="metric-wue_l_per_kwh"' in html and "not available: no water column" in html
