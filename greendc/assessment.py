@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from greendc import __version__, factors, indicators, metrics, validation
+from greendc import __version__, factors, indicators, metrics, rules, validation
 from greendc.errors import InputError, Place
 from greendc.findings import Finding, errors
 from greendc.indicators import Options
@@ -46,6 +46,7 @@ class Assessment:
     metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
     monthly: pd.DataFrame | None = None
     daily: pd.DataFrame | None = None
+    criteria: list[rules.PackResult] = field(default_factory=list)
     generated_at: dt.datetime = field(
         default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0))
 
@@ -99,6 +100,7 @@ class Assessment:
             "period": self.period,
             "energy": self.energy,
             "metrics": self.metrics,
+            "criteria": [c.to_dict() for c in self.criteria],
             "monthly": monthly,
             "daily": daily,
             "measures": [dict(m) for m in sub.measures],
@@ -188,4 +190,8 @@ def assess_submission(sub: Submission, options: Options | None = None) -> Assess
                                        Place(key="declared_pue"),
                                        {"declared": declared, "metered": value,
                                         "diff": declared - value}))
+    facts = rules.Facts(metrics=result.metrics, facility=sub.facility, energy=result.energy,
+                        period=result.period)
+    packs = options.criteria if options.criteria is not None else rules.default_packs(facts)
+    result.criteria = [rules.evaluate(rules.load_pack(p), facts) for p in packs]
     return result

@@ -65,6 +65,18 @@ def _summary(assessment) -> str:
              if assessment.metrics[name]["value"] is not None]
     if shown:
         lines.append("  " + ", ".join(f"{name} {text}" for name, text in shown))
+    for result in assessment.criteria:
+        extra = []
+        if result.grade:
+            extra.append(f"grade {result.grade}")
+        if result.score is not None:
+            extra.append(f"score {result.score:.1f}/{result.max_score:g}")
+        failed = [f.rule.id for f in result.findings if f.verdict == "fail"
+                  and f.rule.kind in ("gate", "grade")]
+        if failed:
+            extra.append("failed: " + ", ".join(failed))
+        tail = f" ({'; '.join(extra)})" if extra else ""
+        lines.append(f"  {result.pack.id:<24} {result.verdict}{tail}")
     warnings = [f for f in assessment.findings if f.severity == "warning"]
     if warnings:
         lines.append(f"  {len(warnings)} warning(s):")
@@ -115,11 +127,15 @@ def _write_outputs(assessment, report: Path | None, json_path: str | None, lang:
               metavar="KGCE_PER_KWH",
               help="The year's equal-value (primary) coal coefficient, to add an equal-value "
                    "tce figure beside the equivalent-value one.")
+@click.option("--criteria", metavar="PACK[,PACK]",
+              help="Rule packs to check: built-in ids (see `greendc criteria list`) or paths to "
+                   "your own .toml packs [default: the packs that apply to the facility's "
+                   "location]. Give an empty string for none.")
 @LANG
 @_user_errors
 def assess(submission: Path, report: Path | None, json_path: str | None, no_report: bool,
            template_dir: str | None, grid_factor: str | None, coal_equal_value: float | None,
-           lang: str) -> None:
+           criteria: str | None, lang: str) -> None:
     """Assess one submission workbook (.xlsx) or CSV energy table.
 
     Writes an HTML report and, with --json, the JSON result; prints the headline figures.
@@ -129,12 +145,68 @@ def assess(submission: Path, report: Path | None, json_path: str | None, no_repo
     from greendc.factors import parse_grid_choice
     from greendc.indicators import Options
 
+    packs = None
+    if criteria is not None:
+        from greendc.rules import load_pack
+
+        packs = tuple(p.strip() for p in criteria.split(",") if p.strip())
+        for pack in packs:  # fail on a bad pack before reading the workbook
+            load_pack(pack)
     options = Options(grid=parse_grid_choice(grid_factor) if grid_factor else {},
-                      coal_equal_value_kgce_per_kwh=coal_equal_value)
+                      coal_equal_value_kgce_per_kwh=coal_equal_value, criteria=packs)
     if report is None and not no_report:
         report = Path(f"{submission.stem}.report.html")
     _write_outputs(run(submission, options), None if no_report else report, json_path, lang,
                    template_dir)
+
+
+@main.group()
+def criteria() -> None:
+    """List and show the rule packs (criteria) greendc checks."""
+
+
+@criteria.command("list")
+@_user_errors
+def criteria_list() -> None:
+    """List the built-in rule packs with their kind, effective date and rule count."""
+    from greendc.rules import builtin_packs, load_pack
+
+    for pack_id in builtin_packs():
+        pack = load_pack(pack_id)
+        since = pack.effective_from.isoformat() if pack.effective_from else "-"
+        click.echo(f"{pack.id:<24} {len(pack.rules):>3} rules  from {since}  {pack.kind:<28} "
+                   f"{pack.title_en}")
+
+
+@criteria.command("show")
+@click.argument("pack")
+@LANG
+@_user_errors
+def criteria_show(pack: str, lang: str) -> None:
+    """Show one pack (a built-in id or a .toml path): every rule, threshold and source."""
+    from greendc.rules import load_pack
+
+    p = load_pack(pack)
+    click.echo(f"{p.id} (version {p.version}): {p.title(lang)}")
+    click.echo(f"  kind: {p.kind}; confidence: {p.confidence}; file: {p.path}")
+    if p.effective_from or p.effective_to:
+        click.echo(f"  in force: {p.effective_from or '-'} to {p.effective_to or '-'}")
+    for key, value in p.source.items():
+        click.echo(f"  source {key}: {value}")
+    if p.note:
+        click.echo(f"  note: {p.note}")
+    for r in p.rules:
+        test = "declared" if r.kind == "declared" else (
+            f"{r.metric} {r.operator} {r.threshold if r.parameter is None else r.parameter}"
+            + (f" {r.unit}" if r.unit and r.unit != "1" else ""))
+        click.echo(f"  - {r.id} [{r.kind}, {r.confidence}] {r.title(lang)}")
+        click.echo(f"      test: {test}")
+        if r.applies_when:
+            click.echo(f"      applies when: {r.applies_when}")
+        if r.effective_from or r.effective_to:
+            click.echo(f"      in force: {r.effective_from or '-'} to {r.effective_to or '-'}")
+        if r.source:
+            click.echo(f"      source: {'; '.join(f'{k}: {v}' for k, v in r.source.items())}")
 
 
 @main.command()

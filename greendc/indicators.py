@@ -32,10 +32,13 @@ class Options:
 
     grid : a grid-factor choice from :func:`greendc.factors.parse_grid_choice` (None: by rule)
     coal_equal_value_kgce_per_kwh : the year's equal-value coefficient, when the user gives it
+    criteria : rule packs to check (ids of built-in packs or paths); None picks the packs that
+        apply to the facility's location
     """
 
     grid: dict[str, Any] = field(default_factory=dict)
     coal_equal_value_kgce_per_kwh: float | None = None
+    criteria: tuple[str, ...] | None = None  # pack ids or .toml paths; None: by location
 
 
 def metric(value: float | None, unit: str, basis: dict[str, Any] | None = None,
@@ -214,6 +217,14 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
         "1", {"racks_in_use": in_use, "racks_installed": installed,
               "method": "racks in use / racks installed (declared)"},
         "racks installed or in use not given on the Facility sheet")
+
+    commissioned = sub.facility.get("commissioning_date")
+    years = ((pd.Timestamp(period["end"]) - pd.Timestamp(commissioned)).days / 365.25
+             if commissioned else None)
+    out["years_in_operation"] = metric(
+        years, "a", {"commissioning_date": commissioned, "until": period["end"],
+                     "method": "end of the reporting period - commissioning date (declared)"},
+        "no commissioning date on the Facility sheet")
 
     coal = factors.coal_equivalent()
     out["energy_tce_equivalent"] = metric(

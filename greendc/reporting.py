@@ -123,6 +123,58 @@ def indicator_rows(result: dict[str, Any], lang: str) -> list[dict[str, str]]:
     return rows
 
 
+def _shown(value: Any, unit: str) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return message("report.yes" if value else "report.no", "en")
+    if isinstance(value, list):
+        return " – ".join(_shown(v, unit) for v in value) if len(value) == 2 and all(
+            isinstance(v, int | float) for v in value) else ", ".join(map(str, value))
+    if isinstance(value, int | float):
+        if unit == "1" and abs(value) <= 1.5 and not float(value).is_integer():
+            return f"{value:.3f}"
+        return format_number(value, 0 if float(value).is_integer() or abs(value) >= 100 else 2)
+    return str(value)
+
+
+def criteria_blocks(result: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """Per pack: title, verdict, grade or score, and a row per rule, from the result's JSON."""
+    blocks = []
+    for pack in result["criteria"]:
+        rows = []
+        for f in pack["findings"]:
+            evidence = [x[lang] for x in (f["reason"], f["hint"]) if x]
+            if f["score"] is not None:
+                evidence.append(message("report.score", lang, score=f"{f['score']:.1f}",
+                                        max=f"{f['max_score']:g}"))
+            if f["cost_cny"]:
+                evidence.append(f"{format_number(f['cost_cny'])} CNY")
+            source = "; ".join(str(v) for k, v in f["source"].items() if k != "pack")
+            rows.append({"id": f["rule"], "title": f["title"][lang], "kind": f["kind"],
+                         "verdict": f["verdict"],
+                         "verdict_text": message(f"verdict.{f['verdict']}", lang),
+                         "observed": _shown(f["observed"], f["unit"]),
+                         "required": _shown(f["required"], f["unit"]),
+                         "margin": _shown(f["margin"], f["unit"]) if f["margin"] is not None
+                         else "—",
+                         "evidence": " ".join(evidence), "source": source,
+                         "confidence": f["confidence"]})
+        extra = []
+        if pack["grade"]:
+            extra.append(message("report.grade", lang, grade=pack["grade"]))
+        if pack["score"] is not None:
+            extra.append(message("report.score", lang, score=f"{pack['score']:.1f}",
+                                 max=f"{pack['max_score']:g}"))
+        blocks.append({"id": pack["pack"], "title": pack["title"][lang],
+                       "verdict": pack["verdict"],
+                       "verdict_text": message(f"verdict.{pack['verdict']}", lang),
+                       "extra": " · ".join(extra), "kind": pack["kind"],
+                       "reason": pack["reason"][lang] if pack["reason"] else "",
+                       "rows": rows})
+    return blocks
+
+
 def render_html(assessment: Assessment, lang: str = "zh", template_dir: str | Path | None = None,
                 template: str = "report.html.j2") -> str:
     """The HTML report of ``assessment`` in ``lang`` (``zh`` or ``en``)."""
@@ -147,6 +199,7 @@ def render_html(assessment: Assessment, lang: str = "zh", template_dir: str | Pa
         facility_rows=facility_rows(result, lang),
         energy_rows=energy_rows(result, lang),
         indicator_rows=indicator_rows(result, lang),
+        criteria=criteria_blocks(result, lang),
         findings=assessment.findings,
         pue_chart=pue_chart,
         css=resources.files("greendc.templates").joinpath("report.css").read_text("utf-8"),
