@@ -72,7 +72,7 @@ def _summary(assessment) -> str:
         if result.score is not None:
             extra.append(f"score {result.score:.1f}/{result.max_score:g}")
         failed = [f.rule.id for f in result.findings if f.verdict == "fail"
-                  and f.rule.kind in ("gate", "grade")]
+                  and f.rule.kind == "gate"]
         if failed:
             extra.append("failed: " + ", ".join(failed))
         tail = f" ({'; '.join(extra)})" if extra else ""
