@@ -19,6 +19,7 @@ from typing import Any
 from greendc.errors import ConfigError
 
 FIELD_TYPES = ("text", "enum", "date", "number", "integer", "bool")
+SMALL_TABLE_NAMES = ("measures", "meters", "operating_points")  # record tables besides Facility
 COLUMN_KINDS = ("time", "energy", "water", "fuel_volume", "gas_volume", "temperature")
 
 

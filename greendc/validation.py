@@ -7,7 +7,6 @@ An ``error`` finding stops the assessment of the file; warnings travel into the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -176,7 +175,7 @@ def select_reporting_period(sub: Submission) -> tuple[Submission, list[Finding]]
         "period_start", np.flatnonzero(~inside)), {
         "count": int((~inside).sum()), "start": _stamp(start),
         "end": _stamp(end - pd.Timedelta(days=1))})
-    return replace(sub, energy=sub.energy.loc[inside], rows=sub.rows[inside]), [finding]
+    return sub.select(inside), [finding]
 
 
 def validate(sub: Submission) -> list[Finding]:

@@ -256,14 +256,7 @@ def test_incomplete_operating_points_are_reported():
 
 
 def _submission(energy: pd.DataFrame, **facility) -> Submission:
-    from greendc.reading import ColumnSource, infer_granularity
-
-    granularity, step = infer_granularity(energy.index)
-    columns = {c: ColumnSource(c, c, "B", "kWh", 1.0) for c in energy.columns}
-    return Submission(path=Path("synthetic.xlsx"), sha256="0" * 64, file_type="xlsx",
-                      facility=dict(facility), energy=energy,
-                      rows=np.arange(len(energy)) + 2, energy_sheet="Energy", columns=columns,
-                      granularity=granularity, step=step)
+    return Submission.from_frame(energy, facility, name="synthetic")
 
 
 # ---------------------------------------------------------------------------- invariants

@@ -178,11 +178,14 @@ def test_unknown_unit(tmp_path):
     _expect_input_error(path, "unknown_unit", 'unknown unit "BTU"')
 
 
-def test_power_column_is_not_guessed(tmp_path):
+def test_power_column_is_integrated_over_each_period(tmp_path):
     rows = [(dt.datetime(2025, m, 1), 950.0, 620.0) for m in range(1, 13)]
     path = _messy_workbook(tmp_path / "kw.xlsx", rows,
-                           ["Period", "Facility energy (kW)", "IT energy (kWh)"])
-    _expect_input_error(path, "unknown_unit", "holds power")
+                           ["Period", "Facility power (kW)", "IT energy (kWh)"])
+    sub = read_submission(path)
+    assert sub.columns["facility_energy_kwh"].holds == "power"
+    assert sub.energy["facility_energy_kwh"].iloc[1] == 950.0 * 28 * 24  # February 2025
+    assert any(f.code == "power_integrated" for f in sub.findings)
 
 
 def test_two_columns_for_one_quantity(tmp_path):
@@ -201,10 +204,10 @@ def test_unknown_columns_are_reported_not_dropped_silently(tmp_path):
     assert finding.place.column == "Chiller COP"
 
 
-def test_legacy_xls_is_refused_with_advice(tmp_path):
+def test_damaged_xls_is_refused_with_advice(tmp_path):
     path = tmp_path / "old.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
-    _expect_input_error(path, "unsupported_xls", "save it as .xlsx")
+    _expect_input_error(path, "not_a_workbook", "save it as .xlsx")
 
 
 def test_missing_file(tmp_path):

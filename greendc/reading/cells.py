@@ -1,0 +1,297 @@
+"""Cells of a workbook with their exact coordinates: the reader's low-level layer.
+
+:class:`XlsxBook` streams an .xlsx/.xlsm sheet's XML and stops after the rows it needs, so
+finding a header in a 35,000-row sheet costs a few milliseconds; the bulk of a big energy table is
+left to fastexcel.  :class:`XlsBook` reads legacy .xls through python-calamine.  Both give every
+cell's real row number and column, so findings can name the place a person sees in Excel.
+
+Values come back as ``str``, ``float``, ``bool``, ``datetime`` (date-formatted numbers),
+``None`` (empty) or :data:`FORMULA_WITHOUT_VALUE` (a formula saved without its result, as
+scripts often write them).  Nothing here ever evaluates a formula or runs a macro.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from functools import cached_property
+from typing import Any
+from xml.etree.ElementTree import ParseError, iterparse
+
+NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+class _FormulaWithoutValue:
+    """A formula cell saved without a cached result."""
+
+    def __repr__(self) -> str:
+        return "FORMULA_WITHOUT_VALUE"
+
+
+FORMULA_WITHOUT_VALUE = _FormulaWithoutValue()
+Row = tuple[int, list[Any]]  # (1-based row number, values by 0-based column)
+
+_BUILTIN_DATE_FORMATS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35,
+                         36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58}
+_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+_CELL_REF_BYTES = re.compile(rb'r="([A-Z]+[0-9]+)"')
+_CACHED_VALUE = re.compile(rb"<v>[^<]")
+
+
+class SheetError(Exception):
+    """The workbook's structure cannot be read (the reader turns this into an InputError)."""
+
+
+def column_index(letters: str) -> int:
+    """0-based index of an Excel column: A -> 0, Z -> 25, AA -> 26."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def column_letter(index0: int) -> str:
+    letters = ""
+    n = index0 + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def is_date_format(code: str) -> bool:
+    """Whether an Excel number-format code shows a date or time."""
+    bare = _QUOTED.sub("", code).lower()
+    return bare not in ("general", "") and any(ch in bare for ch in "ymdhs")
+
+
+def excel_datetime(serial: float, date1904: bool = False) -> dt.datetime:
+    """The datetime of an Excel serial number (1900 system, with Excel's 1900-02-29 quirk)."""
+    origin = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)
+    if not date1904 and serial < 60:
+        serial += 1  # Excel counts a 29 February 1900 that never was
+    return origin + dt.timedelta(days=serial)
+
+
+class XlsxBook:
+    """An .xlsx or .xlsm workbook held in memory, read sheet by sheet as a stream."""
+
+    def __init__(self, data: bytes) -> None:
+        try:
+            self._zip = zipfile.ZipFile(io.BytesIO(data))
+            names = set(self._zip.namelist())
+            workbook = self._read("xl/workbook.xml")
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise SheetError(f"{type(exc).__name__}: {exc}") from None
+        self._names = names
+        self._sheets: dict[str, str] = {}
+        self.hidden: set[str] = set()
+        self.date1904 = False
+        try:
+            rels = self._relationships()
+            for _, element in iterparse(io.BytesIO(workbook)):
+                if element.tag == f"{NS}sheet":
+                    name = element.get("name", "")
+                    target = rels.get(element.get(f"{REL_NS}id", ""), "")
+                    self._sheets[name] = target
+                    if element.get("state") in ("hidden", "veryHidden"):
+                        self.hidden.add(name)
+                elif element.tag == f"{NS}workbookPr":
+                    self.date1904 = element.get("date1904") in ("1", "true")
+        except ParseError as exc:
+            raise SheetError(f"xl/workbook.xml is not valid XML: {exc}") from None
+
+    def _read(self, name: str) -> bytes:
+        return self._zip.read(name)
+
+    def _relationships(self) -> dict[str, str]:
+        out = {}
+        rels = "xl/_rels/workbook.xml.rels"
+        if rels not in self._names:
+            return out
+        for _, element in iterparse(io.BytesIO(self._read(rels))):
+            if element.tag == f"{PKG_REL_NS}Relationship":
+                target = element.get("Target", "")
+                target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+                out[element.get("Id", "")] = target
+        return out
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self._sheets)
+
+    @cached_property
+    def _shared_strings(self) -> list[str]:
+        if "xl/sharedStrings.xml" not in self._names:
+            return []
+        strings: list[str] = []
+        parts: list[str] = []
+        depth_phonetic = 0
+        with self._zip.open("xl/sharedStrings.xml") as stream:
+            for event, element in iterparse(stream, events=("start", "end")):
+                tag = element.tag
+                if tag == f"{NS}rPh":
+                    depth_phonetic += 1 if event == "start" else -1
+                elif event == "end" and tag == f"{NS}t" and not depth_phonetic:
+                    parts.append(element.text or "")
+                elif event == "end" and tag == f"{NS}si":
+                    strings.append("".join(parts))
+                    parts = []
+                    element.clear()
+        return strings
+
+    @cached_property
+    def _date_styles(self) -> set[int]:
+        if "xl/styles.xml" not in self._names:
+            return set()
+        custom: dict[int, str] = {}
+        xfs: list[int] = []
+        in_cell_xfs = False
+        for event, element in iterparse(io.BytesIO(self._read("xl/styles.xml")),
+                                        events=("start", "end")):
+            if element.tag == f"{NS}numFmt" and event == "end":
+                custom[int(element.get("numFmtId", "0"))] = element.get("formatCode", "")
+            elif element.tag == f"{NS}cellXfs":
+                in_cell_xfs = event == "start"
+            elif element.tag == f"{NS}xf" and event == "start" and in_cell_xfs:
+                xfs.append(int(element.get("numFmtId", "0")))
+        return {i for i, fmt in enumerate(xfs)
+                if fmt in _BUILTIN_DATE_FORMATS or (fmt in custom and is_date_format(custom[fmt]))}
+
+    def sheet_xml_size(self, sheet: str) -> int:
+        return self._zip.getinfo(self._sheets[sheet]).file_size
+
+    def rows(self, sheet: str, max_rows: int | None = None) -> Iterator[Row]:
+        """Rows of ``sheet`` that hold at least one cell, up to row number ``max_rows``."""
+        target = self._sheets[sheet]
+        if target not in self._names:
+            raise SheetError(f"sheet {sheet!r} points to {target!r}, which is missing")
+        shared = None
+        dates = self._date_styles
+        row_number = 0
+        values: dict[int, Any] = {}
+        next_col = 0
+        try:
+            with self._zip.open(target) as stream:
+                for _, element in iterparse(stream):
+                    tag = element.tag
+                    if tag == f"{NS}c":
+                        ref = element.get("r")
+                        if ref:
+                            m = _CELL_REF.match(ref)
+                            col = column_index(m[1]) if m else next_col
+                        else:
+                            col = next_col
+                        next_col = col + 1
+                        kind = element.get("t", "n")
+                        v = element.find(f"{NS}v")
+                        text = v.text if v is not None else None
+                        if kind == "inlineStr":
+                            node = element.find(f"{NS}is")
+                            value: Any = "".join(t.text or "" for t in node.iter(f"{NS}t")) \
+                                if node is not None else None
+                        elif text is None:
+                            value = (FORMULA_WITHOUT_VALUE
+                                     if element.find(f"{NS}f") is not None else None)
+                        elif kind == "s":
+                            if shared is None:
+                                shared = self._shared_strings
+                            index = int(text)
+                            value = shared[index] if 0 <= index < len(shared) else None
+                        elif kind in ("str", "e", "d"):
+                            value = text
+                        elif kind == "b":
+                            value = text == "1"
+                        else:
+                            number = float(text)
+                            style = int(element.get("s", "0"))
+                            value = (excel_datetime(number, self.date1904)
+                                     if style in dates else number)
+                        if value is not None and value != "":
+                            values[col] = value
+                        element.clear()
+                    elif tag == f"{NS}row":
+                        r = element.get("r")
+                        row_number = int(r) if r else row_number + 1
+                        if max_rows is not None and row_number > max_rows:
+                            break
+                        if values:
+                            width = max(values) + 1
+                            yield row_number, [values.get(c) for c in range(width)]
+                        values = {}
+                        next_col = 0
+                        element.clear()
+        except (ParseError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+            raise SheetError(f"sheet {sheet!r} cannot be read: {exc}") from None
+
+    def formula_cells_without_value(self, sheet: str, limit: int = 20) -> list[str]:
+        """References of formula cells saved without a result (e.g. ``["C14", "C15"]``)."""
+        data = self._read(self._sheets[sheet])
+        found: list[str] = []
+        pos = data.find(b"<f")
+        while pos != -1 and len(found) < limit:
+            start = data.rfind(b"<c ", 0, pos)
+            end = data.find(b"</c>", pos)
+            if start != -1 and end != -1 and not _CACHED_VALUE.search(data, start, end):
+                ref = _CELL_REF_BYTES.search(data, start, pos)
+                if ref:
+                    found.append(ref[1].decode())
+            pos = data.find(b"<f", end if end != -1 else pos + 2)
+        return found
+
+
+class XlsBook:
+    """A legacy .xls workbook read through python-calamine (exact cell positions)."""
+
+    def __init__(self, data: bytes) -> None:
+        import python_calamine
+
+        try:
+            self._book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        except Exception as exc:  # python-calamine raises its own error types for bad files
+            raise SheetError(f"{type(exc).__name__}: {exc}") from None
+        self.hidden = {s.name for s in self._book.sheets_metadata
+                       if str(s.visible).lower().endswith(("hidden", "veryhidden"))}
+        self.date1904 = False
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self._book.sheet_names)
+
+    def rows(self, sheet: str, max_rows: int | None = None) -> Iterator[Row]:
+        try:
+            data = self._book.get_sheet_by_name(sheet)
+            start_row, start_col = data.start or (0, 0)
+            table = data.to_python(skip_empty_area=False)
+        except Exception as exc:  # python-calamine's own errors
+            raise SheetError(f"sheet {sheet!r} cannot be read: {exc}") from None
+        for offset, cells in enumerate(table):
+            number = start_row + offset + 1
+            if max_rows is not None and number > max_rows:
+                break
+            values = [None] * start_col + [_calamine_value(c) for c in cells]
+            while values and values[-1] is None:
+                values.pop()
+            if values:
+                yield number, values
+
+    def formula_cells_without_value(self, sheet: str, limit: int = 20) -> list[str]:
+        return []  # .xls always stores formula results
+
+
+def _calamine_value(value: Any) -> Any:
+    if value == "" or value is None:
+        return None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime.combine(value, dt.time())
+    if isinstance(value, dt.time):
+        return None if value == dt.time() else value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value

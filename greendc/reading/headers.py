@@ -1,0 +1,184 @@
+"""Finding the header of an energy table and what each column holds.
+
+A header cell is split into its label and unit (``IT energy (kWh)``); the label is matched to a
+column role through the alias table (``columns.toml``), after taking off words that mark
+register readings (``读数``, ``reading``).  The unit decides what the column holds: energy per
+period (kWh, MWh ...), average power over the period (kW, MW), or, with a register word, a
+cumulative meter register.  A unit may also stand in the row under the header, or be declared
+once on the Facility sheet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from greendc import reference, units
+from greendc.errors import InputError, Place
+from greendc.findings import Finding
+from greendc.reference import setting
+
+HEADER_SCAN_ROWS = 50  # rows searched for the header of a table
+
+
+@dataclass(frozen=True)
+class ColumnSource:
+    """Where a canonical column came from and how its values become canonical units.
+
+    ``holds`` is ``energy`` (per period), ``power`` (mean power over the period, integrated
+    over the period's hours) or ``register`` (cumulative readings, differenced).
+    """
+
+    name: str
+    header: str
+    letter: str
+    unit: str | None
+    factor: float
+    holds: str = "energy"
+    sheet: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"header": self.header, "sheet": self.sheet, "column": self.letter,
+                "unit": self.unit, "holds": self.holds, "factor_to_canonical": self.factor}
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    position: int       # 0-based column
+    text: str
+    role: str
+    unit: str | None
+    register: bool
+
+
+def cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value != value:  # NaN
+        return ""
+    return str(value).strip()
+
+
+def _strip_register_words(label: str) -> tuple[str, bool]:
+    """The label without register words (读数, reading ...), and whether it had any."""
+    register = False
+    for word in sorted(setting("ingest", "register_words"), key=len, reverse=True):
+        pattern = re.compile(re.escape(word), re.IGNORECASE)
+        if pattern.search(label):
+            label = pattern.sub(" ", label)
+            register = True
+    return " ".join(label.split()), register
+
+
+def match_header(text: str) -> tuple[str | None, str | None, bool, str | None]:
+    """(role, unit text, register?, conflict) for one header cell."""
+    label, unit = units.split_header(text)
+    bare, register = _strip_register_words(label)
+    index = reference.column_index()
+    roles = {index[v] for v in reference.name_variants(bare) if v in index} if bare else set()
+    if len(roles) > 1:
+        return None, unit, register, " and ".join(sorted(roles))
+    return (roles.pop() if roles else None), unit, register, None
+
+
+def find_header(grid: list[tuple[int, list[Any]]]) -> tuple[int, list[HeaderCell]] | None:
+    """(index in grid, matched cells) of the first row naming a period and an energy role."""
+    for i, (_, row) in enumerate(grid):
+        cells = []
+        for c, value in enumerate(row):
+            if not isinstance(value, str) or not value.strip():
+                continue
+            role, unit, register, _ = match_header(value)
+            if role:
+                cells.append(HeaderCell(c, value.strip(), role, unit, register))
+        roles = {h.role for h in cells}
+        if "period_start" in roles and len(roles) >= 2:
+            return i, cells
+    return None
+
+
+def units_row(row: list[Any], cells: list[HeaderCell]) -> dict[int, str] | None:
+    """Units written in the row under the header, by column, when that row holds only units."""
+    found: dict[int, str] = {}
+    for cell in cells:
+        if cell.role == "period_start":
+            continue
+        value = row[cell.position] if cell.position < len(row) else None
+        text = cell_text(value)
+        if not text:
+            continue
+        if not isinstance(value, str):
+            return None
+        bare = text.strip("()（）[]【】 ")
+        if units.unit_kind(bare) is None:
+            return None
+        found[cell.position] = bare
+    return found or None
+
+
+def resolve_columns(path: Path, sheet: str | None, header_row: int, row: list[Any],
+                    cells: list[HeaderCell], letter, unit_row: dict[int, str] | None,
+                    declared_unit: str | None) -> tuple[dict[str, ColumnSource], list[Finding]]:
+    """Check the matched header cells and turn them into :class:`ColumnSource` objects."""
+    findings: list[Finding] = []
+    by_role: dict[str, list[HeaderCell]] = {}
+    for cell in cells:
+        by_role.setdefault(cell.role, []).append(cell)
+    for role, found in by_role.items():
+        if len(found) > 1:
+            names = ", ".join(f'"{c.text}" ({letter(c.position)})' for c in found)
+            raise InputError(path, f"several columns mean the same quantity ({role}): {names}; "
+                             "keep one or rename the others",
+                             Place(sheet=sheet, row=header_row), code="duplicate_column")
+    matched = {c.position for c in cells}
+    for c, value in enumerate(row):
+        text = cell_text(value)
+        if text and c not in matched:
+            conflict = match_header(text)[3] if isinstance(value, str) else None
+            code = "ambiguous_column" if conflict else "unrecognised_column"
+            findings.append(Finding(code, "warning",
+                                    Place(sheet=sheet, row=header_row, column=text),
+                                    {"header": text, "roles": conflict or ""}))
+    sources = {}
+    for role, (cell,) in by_role.items():
+        column = reference.columns()[role]
+        if column.kind == "time":
+            sources[role] = ColumnSource(role, cell.text, letter(cell.position), None, 1.0,
+                                         "time", sheet)
+            continue
+        unit, origin = cell.unit, "header"
+        if unit is None and unit_row and cell.position in unit_row:
+            unit, origin = unit_row[cell.position], "units row"
+        if unit is None and declared_unit and column.kind == "energy":
+            unit, origin = declared_unit, "Facility sheet"
+        factor, holds = _unit_factor(path, sheet, header_row, cell, column, unit)
+        if origin != "header":
+            findings.append(Finding("unit_from_elsewhere", "info",
+                                    Place(sheet=sheet, row=header_row, column=cell.text),
+                                    {"unit": unit, "origin": origin}))
+        sources[role] = ColumnSource(role, cell.text, letter(cell.position), unit, factor,
+                                     "register" if cell.register else holds, sheet)
+    return sources, findings
+
+
+def _unit_factor(path: Path, sheet: str | None, header_row: int, cell: HeaderCell,
+                 column: reference.Column, unit: str | None) -> tuple[float, str]:
+    """(factor to the canonical unit, what the column holds)."""
+    place = Place(sheet=sheet, row=header_row, column=cell.text)
+    if unit is None:
+        raise InputError(path, "the header gives no unit; write it in brackets, e.g. "
+                         f'"{column.header("en")}", put it in the row under the header, or '
+                         "declare the energy unit on the Facility sheet", place,
+                         code="missing_unit")
+    factor = units.factor_to_canonical(unit, column.kind)
+    if factor is not None:
+        return factor, "energy"
+    if column.kind == "energy" and units.unit_kind(unit) == "power":
+        if cell.register:
+            raise InputError(path, f'a register column cannot be in power units ("{unit}")',
+                             place, code="unknown_unit")
+        return units.factor_to_canonical(unit, "power"), "power"
+    raise InputError(path, f'unknown unit "{unit}" for {column.en}: known units: '
+                     + ", ".join(units.known_units(column.kind)), place, code="unknown_unit")

@@ -1,0 +1,158 @@
+"""Reading the period column: dates as operators write them, never guessed.
+
+Accepted: Excel date cells; ISO text (``2025-01``, ``2025-01-01 00:15``, with ``/`` or ``.``);
+ISO with a UTC offset (converted to the facility's local time); Chinese ``2025年1月`` and
+``2025年1月1日``; English months ``Jan-25``, ``Jan 2025``, ``January 2025``; ``dd.mm.yyyy``;
+``yyyymm`` and ``yyyymmdd`` numbers; Excel serial numbers.  Anything else, including
+``01/02/2025`` where day and month could swap, is an error naming the cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+
+_CN_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?"
+                      r"(?:\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})?\s*分?)?\s*$")
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
+_EN_MONTH = re.compile(r"^([A-Za-z]{3,9})[-\s']+(\d{2}|\d{4})$")
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2}):(\d{2}))?$")
+_SLASHED_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2}))?$")
+_ISO_LIKE = re.compile(r"^\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_MONTHS = {m.lower(): i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+EXCEL_SERIAL_RANGE = (20000, 80000)  # 1954-10-03 to 2119-01-10: plausible meter dates
+
+
+def _cn(m: re.Match) -> str:
+    text = f"{m[1]}-{int(m[2]):02d}-{int(m[3] or 1):02d}"
+    if m[4]:
+        text += f" {int(m[4]):02d}:{int(m[5] or 0):02d}"
+    return text
+
+
+def _other_formats(text: str) -> pd.Timestamp | None:
+    """Unambiguous non-ISO spellings, or None."""
+    m = _CN_DATE.match(text)
+    if m:
+        return pd.Timestamp(_cn(m))
+    m = _EN_MONTH.match(text)
+    if m:
+        month = _MONTHS.get(m[1][:3].lower())
+        if month is None:
+            return None
+        year = int(m[2]) + (2000 if len(m[2]) == 2 else 0)
+        return pd.Timestamp(year=year, month=month, day=1)
+    m = _DOTTED.match(text)
+    if m:
+        return pd.Timestamp(year=int(m[3]), month=int(m[2]), day=int(m[1]),
+                            hour=int(m[4] or 0), minute=int(m[5] or 0))
+    m = _SLASHED_DMY.match(text)
+    if m and int(m[1]) > 12 >= int(m[2]):  # 25/01/2025: only one reading is possible
+        return pd.Timestamp(year=int(m[3]), month=int(m[2]), day=int(m[1]),
+                            hour=int(m[4] or 0), minute=int(m[5] or 0))
+    if re.fullmatch(r"\d{6}(?:\.0)?", text):
+        year, month = int(text[:4]), int(text[4:6])
+        if 1900 <= year <= 2100 and 1 <= month <= 12:
+            return pd.Timestamp(year=year, month=month, day=1)
+    if re.fullmatch(r"\d{8}(?:\.0)?", text):
+        try:
+            return pd.Timestamp(dt.datetime.strptime(text[:8], "%Y%m%d"))
+        except ValueError:
+            return None
+    return None
+
+
+def parse_periods(raw: pd.Series, timezone: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Naive local timestamps of the period column, a mask of unreadable cells, and notes.
+
+    Notes name conversions the reader made (``utc_offsets``, ``excel_serials``) so that they
+    travel into the result as findings.
+    """
+    notes: list[str] = []
+    n = len(raw)
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        stamps = pd.to_datetime(raw)
+        if getattr(stamps.dt, "tz", None) is not None:
+            stamps = stamps.dt.tz_convert(timezone).dt.tz_localize(None)
+            notes.append("utc_offsets")
+        return stamps.to_numpy(dtype="datetime64[ns]"), np.zeros(n, dtype=bool), notes
+    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+    bad = np.zeros(n, dtype=bool)
+    is_stamp = raw.map(lambda v: isinstance(v, dt.datetime | dt.date)).to_numpy(dtype=bool)
+    if is_stamp.any():
+        out[is_stamp] = pd.to_datetime(raw[is_stamp].map(pd.Timestamp))
+    numbers = pd.to_numeric(raw.where(~is_stamp), errors="coerce")
+    serial = numbers.between(*EXCEL_SERIAL_RANGE).to_numpy()
+    if serial.any():
+        origin = pd.Timestamp("1899-12-30")
+        out[serial] = origin + pd.to_timedelta(numbers[serial], unit="D").round("s")
+        notes.append("excel_serials")
+    rest = ~is_stamp & ~serial & raw.notna().to_numpy()
+    if rest.any():
+        text = raw[rest].map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer()
+                             else str(v).strip())
+        offsets = text.str.contains(_OFFSET)
+        if offsets.any():
+            if not offsets.all():
+                bad[np.flatnonzero(rest)[~offsets.to_numpy()]] = True
+                text = text[offsets]
+            local = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
+            out[local.index] = local.dt.tz_convert(timezone).dt.tz_localize(None)
+            notes.append("utc_offsets")
+        else:
+            iso = text.str.match(_ISO_LIKE)
+            parsed = pd.to_datetime(text[iso].str.replace(r"[/.]", "-", regex=True),
+                                    format="ISO8601", errors="coerce")
+            out[parsed.index] = parsed
+            for idx in text.index[~iso.to_numpy()]:
+                stamp = _other_formats(text[idx])
+                if stamp is not None:
+                    out[idx] = stamp
+    bad |= (out.isna().to_numpy() & raw.notna().to_numpy()
+            & raw.map(lambda v: bool(str(v).strip())).to_numpy(dtype=bool))
+    return out.to_numpy(dtype="datetime64[ns]"), bad, notes
+
+
+_STEPS = (
+    ("5min", pd.Timedelta(minutes=5)),
+    ("15min", pd.Timedelta(minutes=15)),
+    ("30min", pd.Timedelta(minutes=30)),
+    ("hourly", pd.Timedelta(hours=1)),
+    ("daily", pd.Timedelta(days=1)),
+)
+
+
+def infer_granularity(index: pd.DatetimeIndex) -> tuple[str, pd.DateOffset | pd.Timedelta]:
+    """Name and step of the spacing of ``index``.
+
+    Rows dated on the first of a month at midnight, at least 28 days apart, are monthly even when
+    a month is missing.  Otherwise the most common difference decides, so that gaps do not turn
+    15-minute data into something else.
+    """
+    if len(index) == 0:
+        return "irregular", pd.Timedelta(0)
+    diffs = pd.Series(index).diff().dropna()
+    month_starts = bool(((index.day == 1) & (index == index.normalize())).all())
+    if month_starts and (diffs.empty or diffs.min() >= pd.Timedelta(days=28)):
+        return "monthly", pd.DateOffset(months=1)
+    if diffs.empty:
+        return "irregular", pd.Timedelta(0)
+    typical = diffs.mode().iloc[0]
+    if pd.Timedelta(days=27) <= typical <= pd.Timedelta(days=32):
+        return "monthly", pd.DateOffset(months=1)
+    for name, step in _STEPS:
+        if typical == step:
+            return name, step
+    return "irregular", typical
+
+
+def period_hours(index: pd.DatetimeIndex, granularity: str,
+                 step: pd.DateOffset | pd.Timedelta) -> np.ndarray:
+    """Hours in each period (calendar months for monthly data)."""
+    if granularity == "monthly":
+        return index.days_in_month.to_numpy() * 24.0
+    return np.full(len(index), step / pd.Timedelta(hours=1))
