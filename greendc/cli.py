@@ -16,6 +16,21 @@ import click
 from greendc import __version__
 from greendc.errors import GreenDCError
 
+def _load_aliases(ctx, param, value):
+    from greendc.reference import add_column_aliases
+
+    for path in value or ():
+        try:
+            add_column_aliases(path)
+        except GreenDCError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return value
+
+
+ALIASES = click.option("--aliases", multiple=True, type=click.Path(dir_okay=False, exists=True),
+                       callback=_load_aliases, expose_value=False, is_eager=True,
+                       help="A TOML file of extra column names ([it_energy_kwh] aliases = [...]); "
+                            "may be repeated.")
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                     help="Language of the report or template.")
 
@@ -131,6 +146,7 @@ def _write_outputs(assessment, report: Path | None, json_path: str | None, lang:
               help="Rule packs to check: built-in ids (see `greendc criteria list`) or paths to "
                    "your own .toml packs [default: the packs that apply to the facility's "
                    "location]. Give an empty string for none.")
+@ALIASES
 @LANG
 @_user_errors
 def assess(submission: Path, report: Path | None, json_path: str | None, no_report: bool,
@@ -158,6 +174,35 @@ def assess(submission: Path, report: Path | None, json_path: str | None, no_repo
         report = Path(f"{submission.stem}.report.html")
     _write_outputs(run(submission, options), None if no_report else report, json_path, lang,
                    template_dir)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@ALIASES
+@LANG
+def validate(files: tuple[Path, ...], as_json: bool, lang: str) -> None:
+    """Check submission files and list every problem with its place.
+
+    Exits 0 when every file can be assessed, 1 otherwise.
+    """
+    import json
+
+    from greendc.validation import check_file
+
+    checks = [check_file(path) for path in files]
+    if as_json:
+        click.echo(json.dumps([c.to_dict() for c in checks], ensure_ascii=False, indent=2))
+    else:
+        for check in checks:
+            errors = sum(f.severity == "error" for f in check.findings)
+            state = "usable" if check.usable else f"NOT usable ({errors} error(s))"
+            click.echo(f"{check.path}: {state}")
+            for f in check.findings:
+                where = f.place.describe(lang) or "-"
+                click.echo(f"  {f.severity:<8} {f.code:<24} {where}: {f.message(lang)}")
+    sys.exit(0 if all(c.usable for c in checks) else 1)
 
 
 @main.group()

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -210,9 +211,53 @@ def alias_index(items: dict[str, tuple[str, ...]]) -> dict[str, str]:
     return index
 
 
+_user_aliases: dict[str, list[str]] = {}
+
+
+def add_column_aliases(path: str | Path) -> dict[str, list[str]]:
+    """Extend the column alias table with a user's TOML file, for this process.
+
+    The file has one table per canonical column with an ``aliases`` list, e.g.::
+
+        [it_energy_kwh]
+        aliases = ["机房IT总电量", "Server hall load"]
+
+    Raises
+    ------
+    ConfigError
+        The file cannot be read, names an unknown column, or an alias means two columns.
+    """
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the alias file: {exc}") from None
+    added: dict[str, list[str]] = {}
+    for role, spec in data.items():
+        if role not in columns():
+            raise ConfigError(f"{path}: [{role}] is not a column; valid: {', '.join(columns())}")
+        aliases = spec.get("aliases") if isinstance(spec, dict) else None
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise ConfigError(f"{path}: [{role}] needs aliases = [\"...\", ...]")
+        added[role] = aliases
+    previous = {k: list(v) for k, v in _user_aliases.items()}
+    for role, aliases in added.items():
+        _user_aliases.setdefault(role, []).extend(aliases)
+    column_index.cache_clear()
+    try:
+        column_index()
+    except ConfigError as exc:
+        _user_aliases.clear()
+        _user_aliases.update(previous)
+        column_index.cache_clear()
+        raise ConfigError(f"{path}: {exc}") from None
+    return added
+
+
 @cache
 def column_index() -> dict[str, str]:
-    return alias_index({c.name: (c.zh, c.en, *c.aliases) for c in columns().values()})
+    return alias_index({c.name: (c.zh, c.en, *c.aliases, *_user_aliases.get(c.name, ()))
+                        for c in columns().values()})
 
 
 @cache

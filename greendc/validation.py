@@ -7,14 +7,16 @@ An ``error`` finding stops the assessment of the file; warnings travel into the 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from greendc.errors import Place
+from greendc.errors import InputError, Place
 from greendc.findings import Finding
 from greendc.metrics import FACILITY, IT
-from greendc.reading import Submission
+from greendc.reading import Submission, read_submission
 from greendc.reference import setting
 
 
@@ -144,6 +146,72 @@ def check_span(sub: Submission) -> list[Finding]:
     return [Finding("short_period", "warning", Place(sheet=sub.energy_sheet), {"months": months})]
 
 
+def check_submeters(sub: Submission) -> list[Finding]:
+    parts = [c for c in ("it_energy_kwh", "cooling_energy_kwh", "power_loss_energy_kwh",
+                         "other_energy_kwh") if c in sub.energy]
+    if len(parts) < 2:
+        return []
+    tolerance = setting("plausibility", "submeter_tolerance")
+    total = sub.energy[parts].sum(axis=1, min_count=1).to_numpy()
+    facility = sub.energy[FACILITY].to_numpy()
+    over = total > facility * (1 + tolerance)
+    if not over.any():
+        return []
+    return [Finding("submeters_above_total", "warning", sub.place(FACILITY, np.flatnonzero(over)),
+                    {"count": int(over.sum()), "tolerance": tolerance,
+                     "period": _stamp(sub.energy.index[over][0])})]
+
+
+def check_spikes(sub: Submission) -> list[Finding]:
+    factor = setting("plausibility", "spike_factor")
+    out = []
+    for col in (FACILITY, IT):
+        values = sub.energy[col].to_numpy()
+        positive = values[values > 0]
+        if len(positive) < 3:
+            continue
+        spike = values > factor * np.median(positive)
+        if spike.any():
+            out.append(Finding("spike", "warning", sub.place(col, np.flatnonzero(spike)),
+                               {"count": int(spike.sum()), "factor": factor,
+                                "value": float(values[spike].max())}))
+    return out
+
+
+def check_stuck(sub: Submission) -> list[Finding]:
+    runs = setting("plausibility", "stuck_periods")
+    limit = runs.get(sub.granularity)
+    if limit is None:
+        return []
+    out = []
+    for col in (FACILITY, IT):
+        values = sub.energy[col].to_numpy()
+        if len(values) < limit:
+            continue
+        same = np.r_[False, (values[1:] == values[:-1]) & (values[1:] != 0)]
+        run_id = np.cumsum(~same)  # a new run starts wherever a value differs
+        lengths = np.bincount(run_id)
+        longest = int(lengths.argmax())
+        length = int(lengths[longest])
+        if length >= limit:
+            start = int(np.argmax(run_id == longest))
+            positions = np.arange(start, start + length)
+            best = (start, start + length)
+            out.append(Finding("stuck_meter", "warning", sub.place(col, positions),
+                               {"count": length, "value": float(values[best[0]]),
+                                "period": _stamp(sub.energy.index[best[0]])}))
+    return out
+
+
+def check_future(sub: Submission) -> list[Finding]:
+    today = pd.Timestamp.now().normalize() + pd.Timedelta(days=1)
+    future = (sub.energy.index >= today)
+    if not future.any():
+        return []
+    return [Finding("future_period", "error", sub.place("period_start", np.flatnonzero(future)),
+                    {"count": int(future.sum()), "period": _stamp(sub.energy.index[future][0])})]
+
+
 def check_racks(sub: Submission) -> list[Finding]:
     installed, in_use = sub.facility.get("racks_installed"), sub.facility.get("racks_in_use")
     if installed is None or in_use is None or in_use <= installed:
@@ -159,6 +227,10 @@ CHECKS: tuple[Callable[[Submission], list[Finding]], ...] = (
     check_missing,
     check_gaps,
     check_span,
+    check_submeters,
+    check_spikes,
+    check_stuck,
+    check_future,
     check_racks,
 )
 
@@ -176,6 +248,37 @@ def select_reporting_period(sub: Submission) -> tuple[Submission, list[Finding]]
         "count": int((~inside).sum()), "start": _stamp(start),
         "end": _stamp(end - pd.Timedelta(days=1))})
     return sub.select(inside), [finding]
+
+
+@dataclass
+class FileCheck:
+    """What ``greendc validate`` reports for one file."""
+
+    path: Path
+    findings: list[Finding]
+
+    @property
+    def usable(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+    def to_dict(self) -> dict:
+        return {"file": str(self.path), "usable": self.usable,
+                "errors": [f.to_dict() for f in self.findings if f.severity == "error"],
+                "findings": [f.to_dict() for f in self.findings if f.severity != "error"]}
+
+
+def check_file(path: str | Path) -> FileCheck:
+    """Read and validate one file; an unreadable file becomes one located error finding."""
+    path = Path(path)
+    try:
+        sub = read_submission(path)
+    except InputError as exc:
+        return FileCheck(path, [Finding("input_error", "error", exc.place,
+                                        {"message": exc.message, "code": exc.code})])
+    sub, cut = select_reporting_period(sub)
+    if sub.energy.empty:
+        return FileCheck(path, [*sub.findings, *cut, Finding("no_data_in_period", "error")])
+    return FileCheck(path, validate(sub) + cut)
 
 
 def validate(sub: Submission) -> list[Finding]:

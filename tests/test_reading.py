@@ -252,3 +252,41 @@ def test_monthly_gap_is_reported_with_its_range(tmp_path):
     (gap,) = [f for f in result.findings if f.code == "gaps"]
     assert gap.message("en").endswith("missing: 2025-03")
     assert result.metrics["pue"]["basis"]["provisional"] is True
+
+
+def test_csv_na_text_is_an_error_not_a_silent_gap(tmp_path):
+    path = tmp_path / "na.csv"
+    path.write_text("Period,Facility energy (kWh),IT energy (kWh)\n2025-01,950,620\n"
+                    "2025-02,900,N/A\n", encoding="utf-8")
+    result = assess(path)
+    (error,) = result.errors
+    assert error.code == "text_in_number" and error.place.row == 3
+
+
+def test_user_aliases_extend_the_table(tmp_path):
+    from greendc import reference
+    from greendc.errors import ConfigError
+
+    path = tmp_path / "de.csv"
+    path.write_text("Zeit,Gesamtverbrauch (kWh),Serverlast (kWh)\n2025-01,950,620\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError, match="no energy table found"):
+        read_submission(path)
+    aliases = tmp_path / "de.toml"
+    aliases.write_text('[facility_energy_kwh]\naliases = ["Gesamtverbrauch"]\n'
+                       '[it_energy_kwh]\naliases = ["Serverlast"]\n'
+                       '[period_start]\naliases = ["Zeit"]\n', encoding="utf-8")
+    try:
+        reference.add_column_aliases(aliases)
+        assert read_submission(path).energy["it_energy_kwh"].iloc[0] == 620.0
+        clash = tmp_path / "clash.toml"
+        clash.write_text('[it_energy_kwh]\naliases = ["总用电量"]\n', encoding="utf-8")
+        with pytest.raises(ConfigError, match="given for both"):
+            reference.add_column_aliases(clash)
+        with pytest.raises(ConfigError, match="is not a column"):
+            unknown = tmp_path / "unknown.toml"
+            unknown.write_text('[server_kwh]\naliases = ["x"]\n', encoding="utf-8")
+            reference.add_column_aliases(unknown)
+    finally:
+        reference._user_aliases.clear()
+        reference.column_index.cache_clear()

@@ -387,7 +387,7 @@ def _read_csv(path: Path, data: bytes, sha256: str) -> Submission:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, skiprows=skip,
                             usecols=sorted(positions), skip_blank_lines=False,
                             dtype={p: object for p, r in positions.items() if r == "period_start"},
-                            on_bad_lines="error")
+                            on_bad_lines="error", keep_default_na=False, na_values=[""])
     except (pd.errors.ParserError, ValueError) as exc:
         raise InputError(path, f"the CSV cannot be parsed: {exc}", code="bad_csv") from None
     frame = frame.rename(columns=positions)

@@ -136,6 +136,7 @@ def infer_granularity(index: pd.DatetimeIndex) -> tuple[str, pd.DateOffset | pd.
     if len(index) == 0:
         return "irregular", pd.Timedelta(0)
     diffs = pd.Series(index).diff().dropna()
+    diffs = diffs[diffs > pd.Timedelta(0)]  # duplicated periods are reported elsewhere
     month_starts = bool(((index.day == 1) & (index == index.normalize())).all())
     if month_starts and (diffs.empty or diffs.min() >= pd.Timedelta(days=28)):
         return "monthly", pd.DateOffset(months=1)
