@@ -16,6 +16,7 @@ import click
 from greendc import __version__
 from greendc.errors import GreenDCError
 
+
 def _load_aliases(ctx, param, value):
     from greendc.reference import add_column_aliases
 
