@@ -167,6 +167,11 @@ def assess_submission(sub: Submission, options: Options | None = None) -> Assess
     options = options or Options()
     sub, cut = validation.select_reporting_period(sub)
     if sub.energy.empty:
+        refused = [f for f in sub.findings if f.severity == "error"]
+        if refused:  # every row was refused: the errors say why
+            return Assessment(submission=sub, findings=sub.findings + cut,
+                              period={"start": None, "end": None,
+                                      "granularity": sub.granularity, "coverage": None})
         raise InputError(sub.path, "no data rows fall inside the declared reporting period",
                          Place(sheet=sub.energy_sheet), code="no_data_in_period")
     findings = validation.validate(sub) + cut

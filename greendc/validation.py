@@ -58,8 +58,13 @@ def check_negative(sub: Submission) -> list[Finding]:
     return out
 
 
+# Floating-point noise from unit conversion or register differences (about 1e-16 relative per
+# operation) must not turn IT == facility into "IT above facility".
+FLOAT_RTOL = 1e-9
+
+
 def check_it_above_facility(sub: Submission) -> list[Finding]:
-    above = (sub.energy[IT] > sub.energy[FACILITY]).to_numpy()
+    above = (sub.energy[IT] > sub.energy[FACILITY] * (1 + FLOAT_RTOL)).to_numpy()
     if not above.any():
         return []
     return [Finding("it_above_facility", "error", sub.place(IT, np.flatnonzero(above)),
@@ -237,7 +242,8 @@ CHECKS: tuple[Callable[[Submission], list[Finding]], ...] = (
 
 def select_reporting_period(sub: Submission) -> tuple[Submission, list[Finding]]:
     """The submission restricted to its declared reporting period, and a finding for rows cut."""
-    if not (sub.facility.get("reporting_period_start") or sub.facility.get("reporting_period_end")):
+    if sub.energy.empty or not (sub.facility.get("reporting_period_start")
+                                or sub.facility.get("reporting_period_end")):
         return sub, []
     start, end = reporting_window(sub)
     inside = ((sub.energy.index >= start) & (sub.energy.index < end))
@@ -276,8 +282,10 @@ def check_file(path: str | Path) -> FileCheck:
         return FileCheck(path, [Finding("input_error", "error", exc.place,
                                         {"message": exc.message, "code": exc.code})])
     sub, cut = select_reporting_period(sub)
-    if sub.energy.empty:
-        return FileCheck(path, [*sub.findings, *cut, Finding("no_data_in_period", "error")])
+    if sub.energy.empty:  # every row was refused (errors say why) or lies outside the period
+        own = [] if any(f.severity == "error" for f in sub.findings) else [
+            Finding("no_data_in_period", "error", Place(sheet=sub.energy_sheet))]
+        return FileCheck(path, [*sub.findings, *cut, *own])
     return FileCheck(path, validate(sub) + cut)
 
 

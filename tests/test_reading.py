@@ -290,3 +290,41 @@ def test_user_aliases_extend_the_table(tmp_path):
     finally:
         reference._user_aliases.clear()
         reference.column_index.cache_clear()
+
+
+# ---------------------------------------------------------------------------- the same data,
+# written every way an operator might, gives the same PUE
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_months = st.lists(st.tuples(st.floats(1e3, 1e7), st.floats(0.0, 1.0)), min_size=12,
+                   max_size=12)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_months)
+def test_same_pue_in_every_unit_and_as_power_or_registers(tmp_path, values):
+    it = np.array([v[0] for v in values])
+    fac = it * (1 + np.array([v[1] for v in values]))
+    starts = pd.date_range("2025-01-01", periods=12, freq="MS")
+    hours = starts.days_in_month.to_numpy() * 24.0
+    reference_pue = fac.sum() / it.sum()
+    shapes = {
+        "kWh": (fac, it, "Facility energy (kWh)", "IT energy (kWh)", starts),
+        "MWh": (fac / 1e3, it / 1e3, "Facility energy (MWh)", "IT energy (MWh)", starts),
+        "wan": (fac / 1e4, it / 1e4, "总用电量 (万kWh)", "IT能耗 (万kWh)", starts),
+        "GJ": (fac * 0.0036, it * 0.0036, "Facility energy (GJ)", "IT energy (GJ)", starts),
+        "kW": (fac / hours, it / hours, "Facility power (kW)", "IT power (kW)", starts),
+        "register": (np.r_[5e6, 5e6 + np.cumsum(fac)], np.r_[3e6, 3e6 + np.cumsum(it)],
+                     "总进线表底 (kWh)", "UPS输出读数 (kWh)",
+                     pd.date_range("2024-12-01", periods=13, freq="MS")),
+    }
+    for name, (a, b, head_a, head_b, periods) in shapes.items():
+        path = tmp_path / f"{name}.csv"
+        frame = pd.DataFrame({head_a: a, head_b: b}, index=periods.strftime("%Y-%m"))
+        frame.to_csv(path, index_label="Period", float_format="%.17g")
+        result = assess(path)
+        assert result.ok, (name, [f.describe() for f in result.errors])
+        assert result.metrics["pue"]["value"] == pytest.approx(reference_pue, rel=1e-9), name

@@ -89,7 +89,7 @@ def parse_periods(raw: pd.Series, timezone: str) -> tuple[np.ndarray, np.ndarray
     serial = numbers.between(*EXCEL_SERIAL_RANGE).to_numpy()
     if serial.any():
         origin = pd.Timestamp("1899-12-30")
-        out[serial] = origin + pd.to_timedelta(numbers[serial], unit="D").round("s")
+        out[serial] = origin + pd.to_timedelta(numbers[serial], unit="D").dt.round("s")
         notes.append("excel_serials")
     rest = ~is_stamp & ~serial & raw.notna().to_numpy()
     if rest.any():
