@@ -34,6 +34,8 @@ def test_wheel_contains_templates_and_data(tmp_path):
         "greendc/cli.py",
     }
     assert expected <= names, expected - names
+    sources = {str(p.relative_to(ROOT)) for p in (ROOT / "greendc").rglob("*.py")}
+    assert sources <= names, sources - names  # every module ships (subpackages included)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "greendc = greendc.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
     assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
