@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from greendc import __version__, factors, indicators, metrics, rules, validation
+from greendc import __version__, factors, indicators, metrics, rules, savings, validation
 from greendc.errors import InputError, Place
 from greendc.findings import Finding, errors
 from greendc.indicators import Options
@@ -47,6 +47,7 @@ class Assessment:
     monthly: pd.DataFrame | None = None
     daily: pd.DataFrame | None = None
     criteria: list[rules.PackResult] = field(default_factory=list)
+    savings: dict[str, Any] = field(default_factory=dict)
     generated_at: dt.datetime = field(
         default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0))
 
@@ -101,6 +102,7 @@ class Assessment:
             "energy": self.energy,
             "metrics": self.metrics,
             "criteria": [c.to_dict() for c in self.criteria],
+            "savings": self.savings,
             "monthly": monthly,
             "daily": daily,
             "measures": [dict(m) for m in sub.measures],
@@ -165,6 +167,7 @@ def assess(path: str | Path, options: Options | None = None) -> Assessment:
 def assess_submission(sub: Submission, options: Options | None = None) -> Assessment:
     """Validate and measure an already read :class:`Submission`."""
     options = options or Options()
+    full = sub  # savings compare the reporting period with the months before it
     sub, cut = validation.select_reporting_period(sub)
     if sub.energy.empty:
         refused = [f for f in sub.findings if f.severity == "error"]
@@ -199,4 +202,38 @@ def assess_submission(sub: Submission, options: Options | None = None) -> Assess
                         period=result.period)
     packs = options.criteria if options.criteria is not None else rules.default_packs(facts)
     result.criteria = [rules.evaluate(rules.load_pack(p), facts) for p in packs]
+    result.savings = _savings(full, result, fuel_factors)
+    for entry in result.savings["measures"]:
+        if entry.get("declared_flag"):
+            result.findings.append(Finding(
+                "declared_savings_above_measured", "warning",
+                Place(sheet=full.measures_sheet, row=entry["row"], column="declared_savings_kwh"),
+                {"technology": entry["technology"] or "?", "declared": entry["declared_kwh"],
+                 "measured": entry["kwh"], "excess": entry["declared_excess"],
+                 "method": entry["method"]}))
     return result
+
+
+def _savings(full: Submission, result: Assessment, fuel_factors: dict[str, float]) -> dict:
+    """The savings section: measures, totals and the path to the PUE thresholds not met."""
+    money = {"coal_kgce_per_kwh": factors.coal_equivalent().value,
+             "grid_kgco2_per_kwh": result.metrics["co2_t"]["basis"]["grid_factor"]["value"],
+             "price": full.facility.get("electricity_price_cny_per_kwh")}
+    pue = result.metrics["pue"]["value"]
+    full_energy = metrics.boundary_energy(full.energy, fuel_factors)
+    totals = metrics.totals(metrics.boundary_energy(result.submission.energy, fuel_factors))
+    section = savings.assess_measures(full.measures, full_energy, totals, result.period,
+                                      full.granularity, pue, money)
+    targets: dict[float, str] = {}
+    for pack in result.criteria:
+        for finding in pack.findings:
+            if (finding.verdict == "fail" and finding.rule.metric in rules.PUE_LIKE
+                    and finding.rule.kind in ("gate", "grade")
+                    and isinstance(finding.required, int | float)):
+                targets.setdefault(float(finding.required), f"{pack.pack.id}/{finding.rule.id}")
+    section["path_to_target"] = savings.path_to_target(
+        totals, pue, [{"pue": v, "label": label} for v, label in sorted(targets.items())], money)
+    section["basis"] = {"coal_kgce_per_kwh": money["coal_kgce_per_kwh"],
+                        "grid_factor": result.metrics["co2_t"]["basis"]["grid_factor"],
+                        "price_cny_per_kwh": money["price"]}
+    return section

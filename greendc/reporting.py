@@ -129,8 +129,9 @@ def _shown(value: Any, unit: str) -> str:
     if isinstance(value, bool):
         return message("report.yes" if value else "report.no", "en")
     if isinstance(value, list):
-        return " – ".join(_shown(v, unit) for v in value) if len(value) == 2 and all(
-            isinstance(v, int | float) for v in value) else ", ".join(map(str, value))
+        if len(value) == 2 and all(isinstance(v, int | float) for v in value):
+            return " – ".join(_shown(v, unit) for v in value)
+        return ", ".join(map(str, value[:5])) + (" …" if len(value) > 5 else "")
     if isinstance(value, int | float):
         if unit == "1" and abs(value) <= 1.5 and not float(value).is_integer():
             return f"{value:.3f}"
@@ -175,6 +176,62 @@ def criteria_blocks(result: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     return blocks
 
 
+def savings_view(result: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Rows and paragraphs of the savings section, from the result's ``savings``."""
+    section = result.get("savings") or {}
+    rows = []
+    for m in section.get("measures", []):
+        if m["kwh"] is not None:
+            saving = format_number(m["kwh"])
+        elif m["kwh_low"] is not None:
+            saving = f"{format_number(m['kwh_low'])} – {format_number(m['kwh_high'])}"
+        else:
+            saving = "—"
+        money = " · ".join([format_number(m.get("tce")), format_number(m.get("tco2")),
+                            format_number(m.get("cny")),
+                            f"{m['payback_years']:.1f} a" if m.get("payback_years") else "—"])
+        details = []
+        regression = m["methods"].get("regression") if isinstance(m["methods"], dict) else None
+        if regression:
+            stats = regression["stats"]
+            details.append(message(
+                "report.model_stats", lang, model=regression["model"], cv=stats["cv_rmse"],
+                nmbe=stats["nmbe"], r2=stats["r2"], n=stats["n"],
+                resolution=regression["ashrae14"]["resolution"],
+                verdict=message("report.acceptable" if regression["ashrae14"]["acceptable"]
+                                else "report.not_acceptable", lang),
+                u=min(stats["fractional_uncertainty_68"], 9.99)))
+        pue_method = m["methods"].get("pue_normalised") if isinstance(m["methods"], dict) \
+            else None
+        if pue_method and "difference_from_regression" in pue_method:
+            details.append(message("report.pue_method_beside", lang,
+                                   pue=pue_method["pue_baseline"], kwh=pue_method["kwh"],
+                                   diff=pue_method["difference_from_regression"]))
+        details += m["notes"]
+        rows.append({"technology": m["technology"] or "—", "method":
+                     message(f"report.method_names.{m['method']}", lang), "saving": saving,
+                     "declared": format_number(m["declared_kwh"]), "money": money,
+                     "flag": bool(m.get("declared_flag")), "details": details,
+                     "row": m.get("row")})
+    total = section.get("total") or {}
+    total_text = message("report.total_savings", lang, kwh=total.get("kwh_measured") or 0,
+                         low=total.get("kwh_deemed_low") or 0,
+                         high=total.get("kwh_deemed_high") or 0,
+                         declared=total.get("declared_kwh") or 0) if rows else ""
+    paths = []
+    for p in section.get("path_to_target", []):
+        steps = [message("report.path_step", lang, name=s["zh"] if lang == "zh" else s["en"],
+                         subsystem=s["subsystem"], low=s["effect"][0], high=s["effect"][1],
+                         confidence=s["confidence"], pue_low=s["pue_after_low"],
+                         pue_high=s["pue_after_high"]) for s in p["measures"]]
+        paths.append({"text": message("report.path_line", lang, target=p["pue_target"],
+                                      label=p["target"], now=p["pue_now"],
+                                      mwh=p["kwh_to_cut"] / 1000, share=p["share_of_dc"],
+                                      tce=p.get("tce") or 0, cny=format_number(p.get("cny"))),
+                      "steps": steps, "reachable": p["reachable_at_high_end"]})
+    return {"rows": rows, "total": total_text, "paths": paths}
+
+
 def render_html(assessment: Assessment, lang: str = "zh", template_dir: str | Path | None = None,
                 template: str = "report.html.j2") -> str:
     """The HTML report of ``assessment`` in ``lang`` (``zh`` or ``en``)."""
@@ -200,6 +257,7 @@ def render_html(assessment: Assessment, lang: str = "zh", template_dir: str | Pa
         energy_rows=energy_rows(result, lang),
         indicator_rows=indicator_rows(result, lang),
         criteria=criteria_blocks(result, lang),
+        savings=savings_view(result, lang),
         findings=assessment.findings,
         pue_chart=pue_chart,
         css=resources.files("greendc.templates").joinpath("report.css").read_text("utf-8"),

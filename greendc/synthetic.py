@@ -7,6 +7,8 @@ The model (all powers in kW, energies per interval = power x interval hours):
   15:00, and weather noise: a daily AR(1) anomaly (persistence 0.8) of standard deviation
   ``temp_noise``.  The defaults follow the climate of Zhangbei, Zhangjiakou (annual mean about
   4 degC, January about -12 degC, July about 20 degC).
+* **Period**: two calendar years (2024 and 2025): the demo's reporting period is 2025 and 2024
+  is the baseline year of its AI cooling-control retrofit (adopted 2025-01-01).
 * **IT load**: ``it_start_kw`` growing linearly to ``it_end_kw`` over the period, a daily shape
   (+/- ``it_daily`` peaking at 15:00), ``it_weekend`` lower at weekends, and 1 % noise.
 * **Cooling**: a fraction of IT power, ``cool_base`` plus ``cool_slope`` per degree above
@@ -38,7 +40,7 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class SiteModel:
-    start: str = "2025-01-01"
+    start: str = "2024-01-01"
     end: str = "2026-01-01"
     freq: str = "15min"
     seed: int = 2025
@@ -46,14 +48,14 @@ class SiteModel:
     temp_amplitude: float = 16.0
     temp_daily_swing: float = 5.0
     temp_noise: float = 3.0
-    it_start_kw: float = 4200.0
+    it_start_kw: float = 3900.0
     it_end_kw: float = 4800.0
     it_daily: float = 0.05
     it_weekend: float = 0.04
     cool_base: float = 0.10
     cool_slope: float = 0.011
     cool_free_below: float = 0.0
-    measure_date: str | None = "2025-06-01"
+    measure_date: str | None = "2025-01-01"
     measure_saving: float = 0.12
     loss_fixed_kw: float = 60.0
     loss_share: float = 0.045
@@ -153,11 +155,11 @@ DEMO_FACILITY: dict[str, Any] = {
 }
 
 DEMO_MEASURES = [
-    {"technology": "AI制冷优化控制 AI cooling control", "adoption_date": "2025-06-01",
+    {"technology": "AI制冷优化控制 AI cooling control", "adoption_date": "2025-01-01",
      "scope": "cooling", "investment_cny": 1_800_000.0, "declared_savings_kwh": 1_500_000.0,
      "evidence": "metered"},
-    {"technology": "LED照明改造 LED lighting retrofit", "adoption_date": "2023-04-01",
-     "scope": "site", "investment_cny": 260_000.0, "declared_savings_kwh": 120_000.0,
+    {"technology": "冷通道封闭 Cold-aisle containment", "adoption_date": "2023-04-01",
+     "scope": "cooling", "investment_cny": 650_000.0, "declared_savings_kwh": 600_000.0,
      "evidence": "estimated"},
 ]
 

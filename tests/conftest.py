@@ -30,7 +30,8 @@ def hourly_energy(hourly_model) -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def monthly_energy() -> pd.DataFrame:
-    return synthetic.monthly_table()
+    """The demo facility's 2025 months (the model spans 2024 and 2025)."""
+    return synthetic.monthly_table().loc["2025"]
 
 
 @pytest.fixture()

@@ -17,17 +17,17 @@ def test_canonical_workbook_round_trip(hourly_xlsx, hourly_energy):
     sub = read_submission(hourly_xlsx)
     assert sub.file_type == "xlsx"
     assert sub.granularity == "hourly"
-    assert len(sub.energy) == 8760
+    assert len(sub.energy) == 17544  # 2024 (a leap year) and 2025
     for column in ("facility_energy_kwh", "it_energy_kwh", "water_m3", "outdoor_temp_degc"):
         np.testing.assert_allclose(sub.energy[column].to_numpy(),
                                    hourly_energy[column].to_numpy(), rtol=1e-12)
-    assert sub.rows[0] == 2 and sub.rows[-1] == 8761
+    assert sub.rows[0] == 2 and sub.rows[-1] == 17545
     assert sub.facility["city"] == "张家口市"
     assert sub.facility["status"] == "existing"
     assert sub.facility["national_hub_node"] is True
     assert sub.facility["racks_in_use"] == 2450
     assert sub.facility["commissioning_date"] == "2021-09-01"
-    assert [m["scope"] for m in sub.measures] == ["cooling", "site"]
+    assert [m["scope"] for m in sub.measures] == ["cooling", "cooling"]
     assert sub.meters[1]["measuring_point"] == "ups_output"
     assert sub.meters[1]["role"] == "it_energy_kwh"
 

@@ -75,6 +75,7 @@ class Submission:
     meters: list[dict[str, Any]] = field(default_factory=list)
     operating_points: list[dict[str, Any]] = field(default_factory=list)
     operating_sheet: str | None = None
+    measures_sheet: str | None = None
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -259,6 +260,7 @@ def _read_workbook(path: Path, data: bytes, sha256: str, kind: str) -> Submissio
     submission.meters = tables["meters"]
     submission.operating_points = tables["operating_points"]
     submission.operating_sheet = named.get("operating_points")
+    submission.measures_sheet = named.get("measures")
     return submission
 
 

@@ -1,0 +1,162 @@
+"""Savings: golden numbers, recovery of a known injected saving, reconciliation, the demo."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from greendc import assess, metrics, savings, synthetic
+from greendc.assessment import assess_submission
+from greendc.reading import Submission
+from greendc.reporting import render_html
+
+MONEY = {"coal_kgce_per_kwh": 0.1229, "grid_kgco2_per_kwh": 0.6361, "price": 0.10}
+
+
+def _hourly_site(pue_before: float, pue_after: float) -> pd.DataFrame:
+    index = pd.date_range("2024-01-01", "2026-01-01", freq="h", inclusive="left",
+                          name="period_start")
+    it = np.full(len(index), 1000.0)  # 1,000 kW of IT, 1 kWh per hour per kW
+    pue = np.where(index < pd.Timestamp("2025-01-01"), pue_before, pue_after)
+    return pd.DataFrame({"facility_energy_kwh": it * pue, "it_energy_kwh": it}, index=index)
+
+
+def test_golden_it_load_normalised_saving():
+    # DOMAIN.md section 6: 1,000 kW IT, PUE 1.80 -> 1.40 over 8,760 h: 3,504,000 kWh, 350,400
+    energy = _hourly_site(1.80, 1.40)
+    found = savings.measured_methods(energy, pd.Timestamp("2025-01-01"),
+                                     (pd.Timestamp("2025-01-01"), pd.Timestamp("2026-01-01")),
+                                     "hourly", "site")
+    avoided = found["pue_normalised"]
+    assert avoided["pue_baseline"] == pytest.approx(1.80)
+    assert avoided["kwh"] == pytest.approx(3_504_000)
+    entry = {"kwh": avoided["kwh"], "investment_cny": 700_800.0}
+    savings._money(entry, MONEY)
+    assert entry["cny"] == pytest.approx(350_400)
+    assert entry["payback_years"] == pytest.approx(2.0)
+    assert entry["tce"] == pytest.approx(3_504_000 * 0.1229 / 1000)
+
+
+def test_fit_statistics_definitions():
+    y = np.array([10.0, 12.0, 14.0, 16.0])
+    predicted = np.array([11.0, 11.0, 15.0, 15.0])
+    stats = savings.fit_statistics(y, predicted, parameters=2)
+    assert stats["cv_rmse"] == pytest.approx(np.sqrt(4 / 2) / 13)
+    assert stats["nmbe"] == pytest.approx(0.0)
+    assert stats["r2"] == pytest.approx(1 - 4 / 20)
+
+
+@pytest.mark.parametrize("seed", [7, 11, 99])
+def test_regression_recovers_an_injected_saving_within_5_percent(seed):
+    # IT load grows 23 % over the two years and 2025 has its own weather: a PUE comparison is
+    # fooled by both, the regression baseline is not.
+    model = replace(synthetic.SiteModel(), freq="1h", seed=seed, measure_date="2025-01-01",
+                    measure_saving=0.12, it_start_kw=3900.0, it_end_kw=4800.0)
+    with_measure = synthetic.energy_table(model)
+    without = synthetic.energy_table(replace(model, measure_date=None))
+    true = (without.loc["2025", "cooling_energy_kwh"].sum()
+            - with_measure.loc["2025", "cooling_energy_kwh"].sum())
+    energy = metrics.boundary_energy(with_measure, {"diesel_l": 9.9})
+    found = savings.measured_methods(energy, pd.Timestamp("2025-01-01"),
+                                     (pd.Timestamp("2025-01-01"), pd.Timestamp("2026-01-01")),
+                                     "hourly", "cooling")
+    regression = found["regression"]
+    assert regression["kwh"] == pytest.approx(true, rel=0.05)
+    assert regression["ashrae14"]["acceptable"]
+    assert regression["stats"]["cv_rmse"] < 0.05
+    simple_error = found["pue_normalised"]["kwh"] / true - 1
+    assert abs(simple_error) > abs(regression["kwh"] / true - 1)  # shown beside, and worse
+
+
+def test_monthly_data_use_a_monthly_model():
+    months = synthetic.monthly_table(replace(synthetic.SiteModel(), seed=5))
+    energy = metrics.boundary_energy(months, {})
+    found = savings.measured_methods(energy, pd.Timestamp("2025-01-01"),
+                                     (pd.Timestamp("2025-01-01"), pd.Timestamp("2026-01-01")),
+                                     "monthly", "cooling")
+    assert found["resolution"] == "monthly"
+    assert found["regression"]["stats"]["n"] == 12
+    assert found["regression"]["ashrae14"]["criteria"] == {"cv_rmse": 0.15, "nmbe": 0.05}
+
+
+def test_catalogue_identifies_free_text_and_keeps_the_unknown():
+    assert savings.identify("冷通道封闭改造").id == "containment"
+    assert savings.identify("UPS ECO模式").id == "ups_eco_mode"
+    assert savings.identify("量子冷却") is None
+    for tech in savings.catalogue().values():
+        assert tech.source and tech.confidence
+        if tech.effect:
+            assert 0 <= tech.effect[0] <= tech.effect[1] < 1
+
+
+def _two_year_submission(measures, price=0.38):
+    model = replace(synthetic.SiteModel(), freq="1h")
+    energy = synthetic.energy_table(model)
+    facility = {**synthetic.DEMO_FACILITY, "electricity_price_cny_per_kwh": price}
+    sub = Submission.from_frame(energy, facility, name="synthetic")
+    sub.measures = measures
+    return assess_submission(sub)
+
+
+def test_declared_savings_above_measured_are_flagged_in_result_and_report():
+    result = _two_year_submission([
+        {"row": 2, "technology": "AI制冷优化控制", "adoption_date": "2025-01-01",
+         "scope": "cooling", "investment_cny": 1e6, "declared_savings_kwh": 2_000_000.0},
+        {"row": 3, "technology": "量子冷却", "adoption_date": "2022-01-01", "scope": "cooling",
+         "declared_savings_kwh": 10.0}])
+    ai, unknown = result.savings["measures"]
+    assert ai["method"] == "regression" and ai["declared_flag"] is True
+    assert ai["declared_excess"] > 0.2
+    flag = next(f for f in result.findings if f.code == "declared_savings_above_measured")
+    assert flag.place.row == 2
+    assert unknown["catalogued"] is False and unknown["method"] == "none"
+    assert result.savings["total"]["uncatalogued"] == 1
+    html = render_html(result, "en")
+    assert "declared savings of" in html and 'id="measure-row-2"' in html
+
+
+def test_declared_savings_close_to_measured_are_not_flagged():
+    result = _two_year_submission([
+        {"row": 2, "technology": "AI cooling control", "adoption_date": "2025-01-01",
+         "scope": "cooling", "declared_savings_kwh": 900_000.0}])
+    assert result.savings["measures"][0]["declared_flag"] is False
+
+
+def test_it_side_measure_is_worth_pue_at_the_meter():
+    result = _two_year_submission([
+        {"row": 2, "technology": "服务器虚拟化", "adoption_date": "2023-01-01", "scope": "it",
+         "declared_savings_kwh": 100_000.0}])
+    entry = result.savings["measures"][0]
+    assert entry["method"] == "it_side"
+    assert entry["kwh"] == pytest.approx(100_000 * result.metrics["pue"]["value"])
+
+
+def test_path_to_target_lists_catalogued_measures():
+    totals = {"dc_energy_kwh": 1_300_000.0, "it_energy_kwh": 1_000_000.0,
+              "cooling_energy_kwh": 200_000.0}
+    (path,) = savings.path_to_target(totals, 1.30, [{"pue": 1.20, "label": "grade 1"}], MONEY)
+    assert path["kwh_to_cut"] == pytest.approx(100_000)
+    assert path["reachable_at_high_end"] is True
+    assert path["measures"][0]["technology"] == "air_side_economiser"
+    assert path["cny"] == pytest.approx(10_000)
+    assert savings.path_to_target(totals, 1.30, [{"pue": 1.35, "label": "x"}], MONEY) == []
+
+
+def test_demo_shows_every_method(hourly_xlsx, tmp_path):
+    result = assess(hourly_xlsx)
+    data = json.loads(result.to_json())
+    methods = {m["technology"]: m for m in data["savings"]["measures"]}
+    ai = methods["AI制冷优化控制 AI cooling control"]
+    containment = methods["冷通道封闭 Cold-aisle containment"]
+    assert ai["method"] == "regression"
+    assert {"regression", "pue_normalised", "subsystem"} <= set(ai["methods"])
+    assert ai["methods"]["regression"]["stats"]["cv_rmse"] > 0
+    assert containment["method"] == "deemed" and containment["kwh"] is None
+    assert containment["kwh_low"] == 0 and containment["kwh_high"] > 0
+    assert data["savings"]["path_to_target"][0]["target"] == "gb40879-2021/grade-1"
+    html = render_html(result, "zh")
+    assert "回归基线" in html and "估算" in html and "达标路径" in html
