@@ -23,6 +23,18 @@ class Place:
     rows: tuple[int, ...] = ()
     column: str | None = None
     key: str | None = None  # canonical name of a Facility field, e.g. "declared_pue"
+    more_rows: int = 0  # rows left out of ``rows`` (only the first MAX_ROWS are kept)
+
+    MAX_ROWS = 50
+
+    @classmethod
+    def for_rows(cls, sheet: str | None, rows, column: str | None = None) -> Place:
+        """A place for one or many rows; long lists keep their first rows and a count."""
+        rows = tuple(int(r) for r in rows)
+        if len(rows) == 1:
+            return cls(sheet=sheet, row=rows[0], column=column)
+        return cls(sheet=sheet, rows=rows[:cls.MAX_ROWS], column=column,
+                   more_rows=max(0, len(rows) - cls.MAX_ROWS))
 
     def describe(self, lang: str = "en") -> str:
         """The place in words, e.g. ``sheet Energy, row 14, column "IT energy (kWh)"``."""
@@ -38,8 +50,8 @@ class Place:
             parts.append(say("row", row=self.row))
         elif self.rows:
             shown = ", ".join(str(r) for r in self.rows[:5])
-            if len(self.rows) > 5:
-                shown += say("more", n=len(self.rows) - 5)
+            if len(self.rows) + self.more_rows > 5:
+                shown += say("more", n=len(self.rows) + self.more_rows - 5)
             parts.append(say("rows", rows=shown))
         if self.column:
             parts.append(say("column", column=self.column))
@@ -52,6 +64,7 @@ class Place:
             "sheet": self.sheet,
             "row": self.row,
             "rows": list(self.rows),
+            "more_rows": self.more_rows,
             "column": self.column,
             "key": self.key,
         }

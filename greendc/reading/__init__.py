@@ -92,10 +92,7 @@ class Submission:
         sheets = self.row_sheets[key].to_numpy()[picked]
         names = [s for s in dict.fromkeys(sheets) if isinstance(s, str)]
         sheet = ", ".join(names) if names else self.energy_sheet
-        hit = tuple(int(r) for r in numbers if r == r)
-        if len(hit) == 1:
-            return Place(sheet=sheet, row=hit[0], column=header)
-        return Place(sheet=sheet, rows=hit, column=header)
+        return Place.for_rows(sheet, [r for r in numbers if r == r], header)
 
     @classmethod
     def from_frame(cls, energy: pd.DataFrame, facility: dict[str, Any] | None = None,

@@ -50,10 +50,7 @@ class Table:
 
 
 def rows_place(sheet: str | None, rows: np.ndarray, mask: np.ndarray, header: str) -> Place:
-    hit = tuple(int(r) for r in rows[mask])
-    if len(hit) == 1:
-        return Place(sheet=sheet, row=hit[0], column=header)
-    return Place(sheet=sheet, rows=hit, column=header)
+    return Place.for_rows(sheet, rows[mask], header)
 
 
 def _totals_mask(raw: pd.Series) -> np.ndarray:
