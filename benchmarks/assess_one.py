@@ -13,6 +13,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -51,9 +52,10 @@ def main(argv: list[str] | None = None) -> int:
             from greendc.workbook import write_submission
 
             write_submission(path, facility=synthetic.DEMO_FACILITY,
-                             energy=synthetic.monthly_table(), lang="en")
-        else:
-            synthetic.write_demo_submission(path, freq=args.freq, lang="en")
+                             energy=synthetic.monthly_table().loc["2025"], lang="en")
+        else:  # one calendar year: 35,040 rows at 15 minutes
+            one_year = replace(synthetic.SiteModel(), start="2025-01-01", measure_date=None)
+            synthetic.write_demo_submission(path, freq=args.freq, lang="en", model=one_year)
         sub = reading.read_submission(path)
         rows, cols = sub.energy.shape
         print(f"file: {rows:,} rows x {cols + 1} columns, {path.stat().st_size / 1e6:.2f} MB")

@@ -24,8 +24,9 @@ SMALL_TABLE_NAMES = ("measures", "meters", "operating_points")  # record tables 
 COLUMN_KINDS = ("time", "energy", "water", "fuel_volume", "gas_volume", "temperature")
 
 
+@cache
 def load_toml(name: str) -> dict[str, Any]:
-    """Load ``greendc/data/<name>`` as a dict."""
+    """Load ``greendc/data/<name>`` as a dict, once per process (callers must not modify it)."""
     try:
         text = resources.files("greendc.data").joinpath(name).read_text(encoding="utf-8")
         return tomllib.loads(text)

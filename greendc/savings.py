@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -55,6 +56,7 @@ class Technology:
     confidence: str
 
 
+@cache
 def catalogue() -> dict[str, Technology]:
     out = {}
     for key, spec in load_toml("technologies.toml").items():
@@ -64,13 +66,18 @@ def catalogue() -> dict[str, Technology]:
     return out
 
 
+@cache
+def _technology_index() -> dict[str, str]:
+    specs = load_toml("technologies.toml")
+    return reference.alias_index({k: (v["zh"], v["en"], *v.get("aliases", ()))
+                                  for k, v in specs.items()})
+
+
 def identify(text: str | None) -> Technology | None:
     """The catalogued technology a free-text name means, or None (kept as uncatalogued)."""
     if not text:
         return None
-    specs = load_toml("technologies.toml")
-    index = reference.alias_index({k: (v["zh"], v["en"], *v.get("aliases", ()))
-                                   for k, v in specs.items()})
+    index = _technology_index()
     for variant in reference.name_variants(text):
         if variant in index:
             return catalogue()[index[variant]]
