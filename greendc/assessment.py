@@ -78,12 +78,21 @@ class Assessment:
         sub = self.submission
         monthly = []
         if self.monthly is not None:
+            parts = [c for c in ("cooling_energy_kwh", "power_loss_energy_kwh",
+                                 "other_energy_kwh") if c in self.monthly]
+            extra = [c for c in self.monthly.columns if c not in (
+                metrics.FACILITY, metrics.IT, metrics.DC, "pue", "ttm_pue", "periods")]
             for month, row in self.monthly.iterrows():
-                monthly.append({"month": month.strftime("%Y-%m"),
-                                "facility_kwh": row[metrics.FACILITY],
-                                "it_kwh": row[metrics.IT], "dc_kwh": row[metrics.DC],
-                                "pue": row["pue"], "ttm_pue": row["ttm_pue"],
-                                "periods": int(row["periods"])})
+                entry = {"month": month.strftime("%Y-%m"),
+                         "facility_kwh": row[metrics.FACILITY],
+                         "it_kwh": row[metrics.IT], "dc_kwh": row[metrics.DC],
+                         "pue": row["pue"], "ttm_pue": row["ttm_pue"],
+                         "periods": int(row["periods"])}
+                entry.update({energy_key(c): row[c] for c in extra})
+                if parts:
+                    entry["unmetered_kwh"] = (row[metrics.DC] - row[metrics.IT]
+                                              - sum(row[c] for c in parts))
+                monthly.append(entry)
         daily = []
         if self.daily is not None:
             frame = self.daily[[metrics.DC, metrics.IT, "pue"]]

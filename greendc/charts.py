@@ -102,3 +102,64 @@ def line_chart(labels: Sequence[str], values: Sequence[float | None], *, title: 
                          "</circle>")
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def stacked_bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None], str]],
+                 *, title: str, desc: str, unit: str, chart_id: str = "bars",
+                 scale: float = 1.0) -> Markup:
+    """Stacked bars, one per label, with a legend.
+
+    Parameters
+    ----------
+    series : (name, values, css class) from the bottom of the stack up; None counts as 0
+    scale : values are divided by it for display (e.g. 1000 for kWh shown as MWh)
+    """
+    totals = [sum((s[1][i] or 0) for s in series) / scale for i in range(len(labels))]
+    if not labels or max(totals, default=0) <= 0:
+        return Markup("")
+    ticks = nice_ticks(0, max(totals))
+    top = ticks[-1]
+    plot_w = WIDTH - MARGIN["left"] - MARGIN["right"]
+    plot_h = HEIGHT - MARGIN["top"] - MARGIN["bottom"] - 22  # room for the legend
+    n = len(labels)
+    band = plot_w / n
+    bar = band * 0.62
+
+    def y(v: float) -> float:
+        return MARGIN["top"] + 22 + plot_h * (1 - v / top)
+
+    cid = escape(chart_id)
+    parts = [f'<svg class="chart" id="{cid}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+             f'aria-labelledby="{cid}-t {cid}-d" xmlns="http://www.w3.org/2000/svg">',
+             f'<title id="{cid}-t">{escape(title)}</title>',
+             f'<desc id="{cid}-d">{escape(desc)}</desc>']
+    for t in ticks:
+        parts.append(f'<line class="grid" x1="{MARGIN["left"]}" x2="{WIDTH - MARGIN["right"]}" '
+                     f'y1="{y(t):.1f}" y2="{y(t):.1f}"/>')
+        parts.append(f'<text class="tick" x="{MARGIN["left"] - 6}" y="{y(t) + 4:.1f}" '
+                     f'text-anchor="end">{escape(f"{t:,.0f}")}</text>')
+    parts.append(f'<text class="tick" x="{MARGIN["left"] - 6}" y="{MARGIN["top"] + 10}" '
+                 f'text-anchor="end">{escape(unit)}</text>')
+    for i, label in enumerate(labels):
+        x = MARGIN["left"] + i * band + (band - bar) / 2
+        base = 0.0
+        for name, values, css in series:
+            v = (values[i] or 0) / scale
+            if v <= 0:
+                continue
+            parts.append(f'<rect class="{escape(css)}" x="{x:.1f}" y="{y(base + v):.1f}" '
+                         f'width="{bar:.1f}" height="{y(base) - y(base + v):.1f}">'
+                         f"<title>{escape(label)} {escape(name)}: {escape(f'{v:,.0f}')} "
+                         f"{escape(unit)}</title></rect>")
+            base += v
+        parts.append(f'<text class="tick" x="{x + bar / 2:.1f}" '
+                     f'y="{HEIGHT - MARGIN["bottom"] + 18}" text-anchor="middle">'
+                     f"{escape(label)}</text>")
+    x = MARGIN["left"]
+    for name, _, css in series:
+        parts.append(f'<rect class="{escape(css)}" x="{x}" y="{MARGIN["top"]}" width="12" '
+                     f'height="12"/><text class="legend" x="{x + 16}" y="{MARGIN["top"] + 10}">'
+                     f"{escape(name)}</text>")
+        x += 28 + 7.5 * len(name) + (7 * sum(ord(c) > 0x2E80 for c in name))
+    parts.append("</svg>")
+    return Markup("".join(parts))

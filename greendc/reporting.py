@@ -232,6 +232,44 @@ def savings_view(result: dict[str, Any], lang: str) -> dict[str, Any]:
     return {"rows": rows, "total": total_text, "paths": paths}
 
 
+def pue_thresholds(result: dict[str, Any], limit: int = 4) -> list[tuple[float, str]]:
+    """PUE thresholds of the checked packs that apply to this facility, nearest first."""
+    found: dict[float, str] = {}
+    for pack in result["criteria"]:
+        for f in pack["findings"]:
+            if (f["metric"] in ("pue", "gb40879_value", "ttm_pue")
+                    and f["verdict"] in ("pass", "fail") and f["operator"] in ("<=", "<")
+                    and isinstance(f["required"], int | float)):
+                found.setdefault(float(f["required"]), f"{f['required']:g} {pack['pack']}")
+    pue = (result["metrics"].get("pue") or {}).get("value") or 0
+    nearest = sorted(found.items(), key=lambda kv: abs(kv[0] - pue))[:limit]
+    return sorted(nearest)
+
+
+def factor_rows(result: dict[str, Any], lang: str) -> list[tuple[str, str, str]]:
+    """(what, value, source) for every factor the figures rest on."""
+    rows = []
+    seen = set()
+    for name, entry in result["metrics"].items():
+        basis = entry.get("basis") or {}
+        for key in ("grid_factor", "coefficient"):
+            factor = basis.get(key)
+            if not isinstance(factor, dict):
+                continue
+            text = (f"{factor.get('series', factor.get('name', ''))} {factor.get('scope', '')} "
+                    f"{factor.get('year', '')}").strip()
+            value = f"{factor['value']} {factor['unit']}"
+            if (text, value) in seen:
+                continue
+            seen.add((text, value))
+            rows.append((text, value, f"{factor.get('source', '')} "
+                                      f"({factor.get('confidence', '')})"))
+    boundary = (result["metrics"].get("pue") or {}).get("basis", {}).get("boundary")
+    if boundary:
+        rows.append(("E_DC", boundary, "EN 50600-4-2"))
+    return rows
+
+
 def render_html(assessment: Assessment, lang: str = "zh", template_dir: str | Path | None = None,
                 template: str = "report.html.j2") -> str:
     """The HTML report of ``assessment`` in ``lang`` (``zh`` or ``en``)."""
@@ -246,7 +284,21 @@ def render_html(assessment: Assessment, lang: str = "zh", template_dir: str | Pa
     pue_chart = charts.line_chart(
         [m["month"] for m in monthly], [m["pue"] for m in monthly],
         title=t("chart_monthly_pue_title"), desc=t("chart_monthly_pue_desc"),
-        chart_id="chart-monthly-pue")
+        chart_id="chart-monthly-pue", references=pue_thresholds(result))
+    layers = [(t("layer_it"), "it_kwh", "s-it"), (t("layer_cooling"), "cooling_kwh", "s-cooling"),
+              (t("layer_losses"), "power_loss_kwh", "s-losses"),
+              (t("layer_other"), "other_kwh", "s-other"),
+              (t("layer_unmetered"), "unmetered_kwh", "s-unmetered")]
+    present = [(name, [m.get(key) for m in monthly], css) for name, key, css in layers
+               if monthly and key in monthly[0]]
+    if len(present) == 1:  # no sub-meters: IT and the rest of E_DC
+        present.append((t("layer_non_it"), [m["dc_kwh"] - m["it_kwh"]
+                                            if m["dc_kwh"] is not None else None
+                                            for m in monthly], "s-unmetered"))
+    energy_chart = charts.stacked_bars(
+        [m["month"] for m in monthly], present, title=t("chart_breakdown_title"),
+        desc=t("chart_breakdown_desc"), unit="MWh", chart_id="chart-monthly-energy",
+        scale=1000)
     env = _environment(str(template_dir) if template_dir else None)
     return env.get_template(template).render(
         r=result,
@@ -260,6 +312,8 @@ def render_html(assessment: Assessment, lang: str = "zh", template_dir: str | Pa
         savings=savings_view(result, lang),
         findings=assessment.findings,
         pue_chart=pue_chart,
+        energy_chart=energy_chart,
+        factors=factor_rows(result, lang),
         css=resources.files("greendc.templates").joinpath("report.css").read_text("utf-8"),
     )
 
