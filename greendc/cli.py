@@ -112,7 +112,8 @@ def _format_metric(metric: dict) -> str:
 
 
 def _write_outputs(assessment, report: Path | None, json_path: str | None, lang: str,
-                   template_dir: str | None) -> None:
+                   template_dir: str | None, kind: str = "full",
+                   xlsx: Path | None = None) -> None:
     from greendc.reporting import write_html
 
     echo = functools.partial(click.echo, err=json_path == "-")
@@ -123,7 +124,11 @@ def _write_outputs(assessment, report: Path | None, json_path: str | None, lang:
     if not assessment.ok:
         raise assessment.error()
     if report:
-        echo(f"report  {write_html(assessment, report, lang, template_dir)}")
+        echo(f"report  {write_html(assessment, report, lang, template_dir, kind)}")
+    if xlsx:
+        from greendc.export import write_xlsx
+
+        echo(f"Excel   {write_xlsx(assessment, xlsx, lang)}")
     echo(_summary(assessment))
 
 
@@ -134,6 +139,13 @@ def _write_outputs(assessment, report: Path | None, json_path: str | None, lang:
 @click.option("--json", "json_path", metavar="PATH|-",
               help="Also write the JSON result to PATH, or to standard output with -.")
 @click.option("--no-report", is_flag=True, help="Write no HTML report.")
+@click.option("--kind", type=click.Choice(["full", "eligibility"]), default="full",
+              show_default=True,
+              help="full: the assessment report; eligibility: per rule pack, gates, scores and "
+                   "verdict on one page with a reviewer's signature block.")
+@click.option("--xlsx", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the assessment as an Excel workbook (metrics, monthly, findings, "
+                   "criteria, savings).")
 @click.option("--template-dir", type=click.Path(file_okay=False, exists=True),
               help="Folder of report templates that override the built-in ones.")
 @click.option("--grid-factor", metavar="SERIES[:SCOPE[:YEAR]]|VALUE",
@@ -151,8 +163,8 @@ def _write_outputs(assessment, report: Path | None, json_path: str | None, lang:
 @LANG
 @_user_errors
 def assess(submission: Path, report: Path | None, json_path: str | None, no_report: bool,
-           template_dir: str | None, grid_factor: str | None, coal_equal_value: float | None,
-           criteria: str | None, lang: str) -> None:
+           kind: str, xlsx: Path | None, template_dir: str | None, grid_factor: str | None,
+           coal_equal_value: float | None, criteria: str | None, lang: str) -> None:
     """Assess one submission workbook (.xlsx) or CSV energy table.
 
     Writes an HTML report and, with --json, the JSON result; prints the headline figures.
@@ -174,7 +186,7 @@ def assess(submission: Path, report: Path | None, json_path: str | None, no_repo
     if report is None and not no_report:
         report = Path(f"{submission.stem}.report.html")
     _write_outputs(run(submission, options), None if no_report else report, json_path, lang,
-                   template_dir)
+                   template_dir, kind, xlsx)
 
 
 @main.command()

@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from greendc import charts
 from greendc.assessment import Assessment, energy_key
 from greendc.reference import columns, fields, message
 
 LANGS = ("zh", "en")
+KINDS = {"full": "report.html.j2", "eligibility": "eligibility.html.j2"}
 
 
 @cache
@@ -39,6 +41,11 @@ def _environment(template_dir: str | None) -> jinja2.Environment:
     env.filters["num"] = format_number
     env.filters["pct"] = format_percent
     return env
+
+
+@cache
+def _stylesheet() -> str:
+    return resources.files("greendc.templates").joinpath("report.css").read_text("utf-8")
 
 
 def format_number(value: Any, digits: int = 0) -> str:
@@ -250,7 +257,7 @@ def factor_rows(result: dict[str, Any], lang: str) -> list[tuple[str, str, str]]
     """(what, value, source) for every factor the figures rest on."""
     rows = []
     seen = set()
-    for name, entry in result["metrics"].items():
+    for entry in result["metrics"].values():
         basis = entry.get("basis") or {}
         for key in ("grid_factor", "coefficient"):
             factor = basis.get(key)
@@ -271,10 +278,17 @@ def factor_rows(result: dict[str, Any], lang: str) -> list[tuple[str, str, str]]
 
 
 def render_html(assessment: Assessment, lang: str = "zh", template_dir: str | Path | None = None,
-                template: str = "report.html.j2") -> str:
-    """The HTML report of ``assessment`` in ``lang`` (``zh`` or ``en``)."""
+                kind: str = "full") -> str:
+    """The HTML report of ``assessment`` in ``lang`` (``zh`` or ``en``).
+
+    ``kind`` is ``full`` (the assessment report) or ``eligibility`` (per rule pack: gates,
+    scores and verdict on one page, with a reviewer's signature block).
+    """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    template = KINDS[kind]
     result = assessment.to_dict()
 
     def t(key: str, **values: Any) -> str:
@@ -314,12 +328,13 @@ def render_html(assessment: Assessment, lang: str = "zh", template_dir: str | Pa
         pue_chart=pue_chart,
         energy_chart=energy_chart,
         factors=factor_rows(result, lang),
-        css=resources.files("greendc.templates").joinpath("report.css").read_text("utf-8"),
+        # our own stylesheet, inlined as is: escaping would break quoted CSS selectors
+        css=Markup(_stylesheet()),
     )
 
 
 def write_html(assessment: Assessment, path: str | Path, lang: str = "zh",
-               template_dir: str | Path | None = None) -> Path:
+               template_dir: str | Path | None = None, kind: str = "full") -> Path:
     path = Path(path)
-    path.write_text(render_html(assessment, lang, template_dir), encoding="utf-8")
+    path.write_text(render_html(assessment, lang, template_dir, kind), encoding="utf-8")
     return path

@@ -106,3 +106,8 @@ def test_provisional_report_says_why(tmp_path):
     assert "Provisional: 3 consecutive month(s)" not in html  # Jan, Feb, Apr: two in a row
     assert "Provisional: 2 consecutive month(s) of data, fewer than 12." in html
     assert 'id="metric-wue_l_per_kwh"' in html and "not available: no water column" in html
+
+
+def test_stylesheet_is_inlined_unescaped(assessment):
+    html = render_html(assessment, "en")
+    assert 'td[class^="verdict-"]' in html and "&#34;" not in html.split("</style>")[0]
