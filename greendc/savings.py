@@ -361,6 +361,8 @@ def assess_measures(measures: list[dict[str, Any]], full_energy: pd.DataFrame, t
             entry["notes"].append("neither before-and-after meter data nor a catalogued effect "
                                   "range: no saving can be stated" if tech else
                                   "uncatalogued technology: kept as declared, not quantified")
+        regression = entry["methods"].get("regression")
+        entry["stats"] = regression["stats"] if regression else None
         _money(entry, money)
         entries.append(entry)
     measured = [e for e in entries if e["method"] in ("regression", "pue_normalised",

@@ -155,6 +155,7 @@ def test_demo_shows_every_method(hourly_xlsx, tmp_path):
     assert ai["method"] == "regression"
     assert {"regression", "pue_normalised", "subsystem"} <= set(ai["methods"])
     assert ai["methods"]["regression"]["stats"]["cv_rmse"] > 0
+    assert ai["stats"] == ai["methods"]["regression"]["stats"]
     assert containment["method"] == "deemed" and containment["kwh"] is None
     assert containment["kwh_low"] == 0 and containment["kwh_high"] > 0
     assert data["savings"]["path_to_target"][0]["target"] == "gb40879-2021/grade-1"
