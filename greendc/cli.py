@@ -218,6 +218,71 @@ def validate(files: tuple[Path, ...], as_json: bool, lang: str) -> None:
     sys.exit(0 if all(c.usable for c in checks) else 1)
 
 
+@main.command()
+@click.argument("inbox", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              required=True, help="Folder for reports/, summary.xlsx, index.html, errors.csv.")
+@click.option("--jobs", type=click.IntRange(0, 64), default=0, show_default=True,
+              help="Worker processes (0: one per core).")
+@click.option("--criteria", metavar="PACK[,PACK]",
+              help="Rule packs for every file [default: by each facility's location].")
+@click.option("--force", is_flag=True, help="Assess again files the registry already holds.")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
+              help="Registry to use (share one across rounds) [default: OUT/greendc.sqlite].")
+@ALIASES
+@LANG
+@_user_errors
+def batch(inbox: Path, out_dir: Path, jobs: int, criteria: str | None, force: bool,
+          db: Path | None, lang: str) -> None:
+    """Assess every submission under INBOX (xlsx, xls, csv, and zip archives of them).
+
+    Writes one report and JSON per file, summary.xlsx, index.html and errors.csv into OUT and
+    records every outcome in an SQLite registry; a second run skips unchanged files. Exits 0
+    when the batch ran, whatever the verdicts.
+    """
+    from greendc.batch import BatchOptions, run_batch
+
+    packs = tuple(p.strip() for p in criteria.split(",") if p.strip()) if criteria else None
+    options = BatchOptions(jobs=jobs, criteria=packs, lang=lang, force=force, db=db)
+    interactive = sys.stderr.isatty()
+    last = [0.0]
+
+    def progress(done: int, total: int, valid: int, invalid: int, seconds: float) -> None:
+        left = seconds / done * (total - done) if done else 0
+        line = (f"{done}/{total} done, {valid} valid, {invalid} invalid, "
+                f"{seconds:.0f} s, about {left:.0f} s left")
+        if interactive:
+            click.echo("\r" + line.ljust(70), err=True, nl=done == total)
+        elif done == total or seconds - last[0] >= 5:
+            last[0] = seconds
+            click.echo(line, err=True)
+
+    result = run_batch(inbox, out_dir, options, progress)
+    click.echo(f"{len(result.records)} files: {result.valid} valid, {result.invalid} invalid, "
+               f"{result.skipped} unchanged since an earlier run; {result.seconds:.1f} s; "
+               f"see {out_dir / 'index.html'}")
+
+
+@main.command()
+@click.argument("facility")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("greendc-batch/greendc.sqlite"), show_default=True,
+              help="The batch registry.")
+@_user_errors
+def history(facility: str, db: Path) -> None:
+    """List a facility's assessments across batch rounds (name, operator or credit code)."""
+    from greendc.batch import history as lookup
+
+    rows = lookup(db, facility)
+    if not rows:
+        click.echo(f"no assessment of {facility!r} in {db}")
+        return
+    for r in rows:
+        pue = f"{r['pue']:.3f}" if r["pue"] is not None else "-"
+        click.echo(f"{r['run_started']}  {r['status']:<7} PUE {pue:<6} grade {r['grade'] or '-'}"
+                   f"  {r['facility'] or '-'}  {r['file']}  ({r['period'] or '-'})")
+
+
 @main.group()
 def criteria() -> None:
     """List and show the rule packs (criteria) greendc checks."""

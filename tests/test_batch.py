@@ -1,0 +1,158 @@
+"""Batch mode: every input accounted for once, restarts, registry, outputs."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from greendc.batch import BatchOptions, history, run_batch, safe_name
+from greendc.cli import main
+
+CORPUS = Path(__file__).parent / "data" / "corpus"
+GOOD = ["canonical_zh.xlsx", "gj.csv", "legacy.xls", "months_cn.csv", "split_by_meter.xlsx"]
+BAD = {"not_a_workbook.xlsx": "not_a_workbook", "empty.xlsx": "empty_workbook",
+       "missing_it.xlsx": "missing_column", "it_above_total.csv": "it_above_facility"}
+
+
+@pytest.fixture()
+def inbox(tmp_path):
+    box = tmp_path / "inbox"
+    (box / "round-1").mkdir(parents=True)
+    for name in GOOD:
+        (box / name).write_bytes((CORPUS / name).read_bytes())
+    for name in BAD:
+        (box / "round-1" / name).write_bytes((CORPUS / name).read_bytes())
+    (box / "corrupt.xlsx").write_bytes((CORPUS / "canonical_en.xlsx").read_bytes()[:3000])
+    with zipfile.ZipFile(box / "bundle.zip", "w") as archive:
+        archive.write(CORPUS / "daily.xlsx", "daily.xlsx")
+        archive.write(CORPUS / "totals_row.xlsx", "folder/totals_row.xlsx")
+        archive.writestr("../../escape.csv", "Period,Facility energy (kWh),IT energy (kWh)\n")
+        archive.writestr("inner.zip", b"PK\x05\x06" + b"\0" * 18)
+    (box / "notes.docx").write_bytes(b"not a submission")
+    (box / "copy of gj.csv").write_bytes((CORPUS / "gj.csv").read_bytes())
+    return box
+
+
+def _summary_rows(out: Path) -> list[tuple]:
+    book = openpyxl.load_workbook(out / "summary.xlsx")
+    return list(book["summary"].iter_rows(min_row=2, values_only=True))
+
+
+def test_mixed_batch_accounts_for_every_file(inbox, tmp_path):
+    out = tmp_path / "out"
+    result = run_batch(inbox, out, BatchOptions(jobs=2, lang="en"))
+    names = [r["name"] for r in result.records]
+    expected = {*GOOD, *(f"round-1/{n}" for n in BAD), "corrupt.xlsx", "bundle.zip!daily.xlsx",
+                "bundle.zip!folder/totals_row.xlsx", "bundle.zip!../../escape.csv",
+                "bundle.zip!inner.zip", "notes.docx", "copy of gj.csv"}
+    assert sorted(names) == sorted(expected)  # each once
+    rows = _summary_rows(out)
+    assert sorted(r[0] for r in rows) == sorted(expected)
+    status = {r["name"]: r["status"] for r in result.records}
+    assert all(status[n] == "valid" for n in GOOD)
+    assert status["bundle.zip!daily.xlsx"] == "valid"
+    with open(out / "errors.csv", encoding="utf-8-sig") as stream:
+        errors = list(csv.DictReader(stream))
+    invalid = {n for n, s in status.items() if s == "invalid"}
+    assert {e["file"] for e in errors} == invalid
+    codes = {e["file"]: e["code"] for e in errors}
+    for name, code in BAD.items():
+        assert codes[f"round-1/{name}"] == code
+    assert codes["corrupt.xlsx"] == "not_a_workbook"
+    assert codes["bundle.zip!../../escape.csv"] == "not_a_submission"  # zip slip refused
+    assert not (tmp_path / "escape.csv").exists() and not (out / "escape.csv").exists()
+    record = {r["name"]: r for r in result.records}
+    assert "same content as copy of gj.csv" in record["gj.csv"]["flags"]
+    for r in result.records:
+        if r["status"] == "valid":
+            assert (out / "reports" / r["report"]).exists()
+            assert (out / "reports" / r["json"]).exists()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="reports/{r["report"]}"' in index for r in result.records if r["report"])
+
+
+class Stop(Exception):
+    pass
+
+
+def test_killed_batch_resumes_without_duplicates(inbox, tmp_path):
+    out = tmp_path / "out"
+
+    def stop_after_four(done, total, valid, invalid, seconds):
+        if done >= 4:
+            raise Stop
+
+    with pytest.raises(Stop):
+        run_batch(inbox, out, BatchOptions(jobs=1), stop_after_four)
+    db = sqlite3.connect(out / "greendc.sqlite")
+    (finished,) = db.execute("SELECT COUNT(*) FROM results WHERE run_id = 1 AND sha256 != ''"
+                             ).fetchone()
+    assert finished >= 2
+    result = run_batch(inbox, out, BatchOptions(jobs=1))
+    names = [r["name"] for r in result.records]
+    assert len(names) == len(set(names))
+    assert result.skipped == finished  # what the killed run finished is not redone
+    assert len(_summary_rows(out)) == len(names)
+    counts = db.execute("SELECT run_id, COUNT(*), COUNT(DISTINCT name) FROM results "
+                        "GROUP BY run_id").fetchall()
+    assert counts[-1][1] == counts[-1][2] == len(names)
+    again = run_batch(inbox, out, BatchOptions(jobs=1))
+    assert again.skipped == sum(1 for r in again.records if r["sha256"])
+    forced = run_batch(inbox, out, BatchOptions(jobs=1, force=True))
+    assert forced.skipped == 0
+
+
+def test_history_and_cli(inbox, tmp_path):
+    out = tmp_path / "out"
+    runner = CliRunner()
+    result = runner.invoke(main, ["batch", str(inbox), "--out", str(out), "--jobs", "2",
+                                  "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "valid" in result.stdout and "invalid" in result.stdout
+    rows = history(out / "greendc.sqlite", "张北")
+    assert rows and all("张北" in r["facility"] for r in rows)
+    shown = runner.invoke(main, ["history", "张北", "--db", str(out / "greendc.sqlite")])
+    assert shown.exit_code == 0 and "canonical_zh.xlsx" in shown.output
+    missing = runner.invoke(main, ["batch", str(tmp_path / "nowhere"), "--out", str(out)])
+    assert missing.exit_code == 2
+
+
+def test_same_facility_twice_is_flagged(tmp_path):
+    box = tmp_path / "box"
+    box.mkdir()
+    (box / "a.xlsx").write_bytes((CORPUS / "canonical_zh.xlsx").read_bytes())
+    (box / "b.xlsx").write_bytes((CORPUS / "canonical_en.xlsx").read_bytes())
+    result = run_batch(box, tmp_path / "out", BatchOptions(jobs=1))
+    for r in result.records:
+        assert any(f.startswith("same facility also in") for f in r["flags"]), r["flags"]
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("a/b/c.xlsx", "a_b_c.xlsx-0123456789"),
+    ("../../etc/passwd", "etc_passwd-0123456789"),
+    ("CON.xlsx", "_CON.xlsx-0123456789"),
+    ("张北 数据.xlsx", "张北_数据.xlsx-0123456789"),
+    ("x.zip!in/side.csv", "x.zip_in_side.csv-0123456789"),
+])
+def test_safe_names(name, expected):
+    assert safe_name(name, "0123456789abcdef") == expected
+
+
+def test_summary_is_safe_from_formula_injection(tmp_path):
+    box = tmp_path / "box"
+    box.mkdir()
+    (box / "=cmd.csv").write_bytes((CORPUS / "gj.csv").read_bytes())
+    out = tmp_path / "out"
+    run_batch(box, out, BatchOptions(jobs=1))
+    book = openpyxl.load_workbook(out / "summary.xlsx")
+    cell = book["summary"]["A2"]
+    assert cell.data_type == "s" and cell.value == "'=cmd.csv"
+    assert json.loads((out / "reports" / next(
+        p.name for p in (out / "reports").glob("*.json"))).read_text(encoding="utf-8"))
