@@ -121,8 +121,10 @@ class Assessment:
             "errors": [f.to_dict() for f in self.errors],
         })
 
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
+    def to_json(self, data: dict[str, Any] | None = None) -> str:
+        """The JSON result; ``data`` is ``to_dict()`` when the caller already has it."""
+        return json.dumps(data if data is not None else self.to_dict(), ensure_ascii=False,
+                          indent=2, allow_nan=False)
 
     def write_json(self, path: str | Path) -> Path:
         path = Path(path)
@@ -198,7 +200,8 @@ def assess_submission(sub: Submission, options: Options | None = None) -> Assess
     result.monthly = metrics.monthly(energy)
     if sub.granularity not in ("monthly", "irregular"):
         result.daily = metrics.daily(energy)
-    result.metrics, found = indicators.compute(sub, energy, totals, result.period, options)
+    result.metrics, found = indicators.compute(sub, energy, totals, result.period, options,
+                                               result.monthly)
     result.findings.extend(found)
     declared = sub.facility.get("declared_pue")
     value = result.metrics["pue"]["value"]

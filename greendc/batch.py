@@ -216,13 +216,13 @@ def assess_item(item: Item, sha256: str, reports: Path, options: BatchOptions) -
     record.update(facility=result.facility_name, operator=facility.get("operator"),
                   city=facility.get("city"), credit_code=facility.get("credit_code"))
     json_path = Path(reports, base + ".json")
-    _atomic_write(json_path, (result.to_json() + "\n").encode("utf-8"))
+    _atomic_write(json_path, (result.to_json(data) + "\n").encode("utf-8"))
     record["json"] = json_path.name
     if not result.ok:
         record["errors"] = [{"code": f["code"], "place": _place_text(f["place"]),
                              "message": f["message"][options.lang]} for f in data["errors"]]
         return record
-    html = render_html(result, options.lang)
+    html = render_html(result, options.lang, result=data)
     html_path = Path(reports, base + ".html")
     _atomic_write(html_path, html.encode("utf-8"))
     record.update(status="valid", pue=data["metrics"]["pue"]["value"], report=html_path.name,

@@ -104,11 +104,13 @@ def _grid_factor(sub: Submission, options: Options, year: int) -> factors.Factor
 
 
 def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
-            period: dict[str, Any], options: Options) -> tuple[dict[str, dict], list[Finding]]:
+            period: dict[str, Any], options: Options,
+            monthly: pd.DataFrame | None = None) -> tuple[dict[str, dict], list[Finding]]:
     """The metrics dictionary for ``sub`` and the findings met on the way.
 
     ``energy`` carries the boundary columns (:func:`greendc.metrics.boundary_energy`),
-    ``totals`` their sums over complete rows, ``period`` the result's period section.
+    ``totals`` their sums over complete rows, ``period`` the result's period section, and
+    ``monthly`` :func:`greendc.metrics.monthly` of ``energy`` when the caller has it.
     """
     findings: list[Finding] = []
     provisional, why = sufficiency(sub, period["consecutive_months"], period["coverage"])
@@ -131,7 +133,7 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
     out["pue"] = metric(metrics.pue(dc, it), "1", pue_basis)
     out["dcie"] = metric(metrics.dcie(dc, it), "%", {**annual, "method": "100 x E_IT / E_DC"})
 
-    monthly_ttm = energy_ttm(energy)
+    monthly_ttm = energy_ttm(energy, monthly)
     if monthly_ttm is None:
         out["ttm_pue"] = metric(None, "1", {"window": "12 consecutive months"},
                                 "fewer than 12 consecutive complete months")
@@ -252,9 +254,10 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
     return out, findings
 
 
-def energy_ttm(energy: pd.DataFrame) -> tuple[float, str, str] | None:
+def energy_ttm(energy: pd.DataFrame,
+               monthly: pd.DataFrame | None = None) -> tuple[float, str, str] | None:
     """Latest trailing-twelve-month PUE and its first and last month, or None."""
-    monthly = metrics.monthly(energy)
+    monthly = metrics.monthly(energy) if monthly is None else monthly
     complete_months = monthly["periods"] > 0
     ttm = metrics.trailing_pue(monthly[DC].where(complete_months),
                                monthly[IT].where(complete_months), 12).dropna()

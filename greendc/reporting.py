@@ -278,18 +278,19 @@ def factor_rows(result: dict[str, Any], lang: str) -> list[tuple[str, str, str]]
 
 
 def render_html(assessment: Assessment, lang: str = "zh", template_dir: str | Path | None = None,
-                kind: str = "full") -> str:
+                kind: str = "full", result: dict[str, Any] | None = None) -> str:
     """The HTML report of ``assessment`` in ``lang`` (``zh`` or ``en``).
 
     ``kind`` is ``full`` (the assessment report) or ``eligibility`` (per rule pack: gates,
-    scores and verdict on one page, with a reviewer's signature block).
+    scores and verdict on one page, with a reviewer's signature block).  ``result`` is
+    ``assessment.to_dict()`` when the caller already has it.
     """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     template = KINDS[kind]
-    result = assessment.to_dict()
+    result = result if result is not None else assessment.to_dict()
 
     def t(key: str, **values: Any) -> str:
         return message(f"report.{key}", lang, **values)
