@@ -44,8 +44,9 @@ def make_inbox(folder: Path, n: int) -> dict[str, int]:
     (inbox / "monthly").mkdir()
     months = synthetic.monthly_table().loc["2025"]
     for i in range(max(1, n // 10)):
-        write_submission(inbox / "monthly" / f"m-{i:04d}.xlsx", facility={
-            **synthetic.DEMO_FACILITY, "facility_name": f"月度样例 {i}"}, energy=months * (1 + i / 100))
+        facility = {**synthetic.DEMO_FACILITY, "facility_name": f"月度样例 {i}"}
+        write_submission(inbox / "monthly" / f"m-{i:04d}.xlsx", facility=facility,
+                         energy=months * (1 + i / 100))
     (inbox / "csv").mkdir()
     frame = synthetic.energy_table(one_year)[["facility_energy_kwh", "it_energy_kwh"]]
     text = frame.to_csv(header=["Facility energy (kWh)", "IT energy (kWh)"],
