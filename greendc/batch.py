@@ -10,12 +10,14 @@ again skips what it already finished.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
 import io
 import json
 import multiprocessing
+import multiprocessing.connection
 import os
 import re
 import sqlite3
@@ -23,6 +25,7 @@ import tempfile
 import time
 import traceback
 import zipfile
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -30,6 +33,7 @@ from typing import Any
 
 from greendc import __version__
 from greendc.errors import GreenDCError
+from greendc.reference import setting
 
 SUBMISSION_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
 RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
@@ -54,6 +58,7 @@ class BatchOptions:
     lang: str = "zh"
     force: bool = False
     db: Path | None = None
+    timeout: float | None = None  # seconds per file; None: the limit in assessment.toml
 
     def key(self) -> str:
         """What makes two results comparable: same criteria, language and greendc version."""
@@ -252,6 +257,87 @@ def _worker(task: tuple[Item, str, str, BatchOptions]) -> dict[str, Any]:
     return assess_item(item, sha256, Path(reports), options)
 
 
+def _serve(connection) -> None:
+    """A worker process: assess the tasks it is sent until it is sent None."""
+    while True:
+        task = connection.recv()
+        if task is None:
+            return
+        connection.send(_worker(task))
+
+
+def _lost(task: tuple[Item, str, str, BatchOptions], code: str, message: str) -> dict[str, Any]:
+    item, sha256, _, _ = task
+    record = assess_item(Item(item.name, None, message), sha256, Path("."), task[3])
+    record["errors"][0]["code"] = code
+    return record
+
+
+def _run_pool(todo: list, jobs: int, timeout: float,
+              report: Callable[[dict[str, Any]], None]) -> None:
+    """Run the tasks on ``jobs`` worker processes (one pool for the whole batch).
+
+    A worker that dies (a crash in a native library) or runs past ``timeout`` seconds on one
+    file is replaced; that file is reported as invalid with the reason, and the batch goes on.
+    """
+    context = multiprocessing.get_context("fork")
+    pending = deque(todo)
+
+    def start() -> dict[str, Any]:
+        parent, child = context.Pipe()
+        process = context.Process(target=_serve, args=(child,), daemon=True)
+        process.start()
+        child.close()
+        return {"process": process, "conn": parent, "task": None, "since": 0.0}
+
+    workers = [start() for _ in range(min(jobs, len(todo)))]
+    try:
+        while pending or any(w["task"] is not None for w in workers):
+            for w in workers:
+                if w["task"] is None and pending:
+                    w["task"], w["since"] = pending.popleft(), time.monotonic()
+                    w["conn"].send(w["task"])
+            busy = [w for w in workers if w["task"] is not None]
+            waitable = [w["conn"] for w in busy] + [w["process"].sentinel for w in busy]
+            multiprocessing.connection.wait(waitable, timeout=0.5)
+            for i, w in enumerate(workers):
+                if w["task"] is None:
+                    continue
+                record = None
+                if w["conn"].poll():
+                    try:
+                        record = w["conn"].recv()
+                    except (EOFError, OSError):
+                        record = None
+                if record is not None:
+                    w["task"] = None
+                    report(record)
+                    continue
+                if not w["process"].is_alive():
+                    code = w["process"].exitcode
+                    report(_lost(w["task"], "worker_crashed",
+                                 f"the worker process died on this file (exit code {code}); "
+                                 "the file was not assessed"))
+                elif time.monotonic() - w["since"] > timeout:
+                    w["process"].kill()
+                    w["process"].join(5)
+                    report(_lost(w["task"], "time_limit",
+                                 f"assessing this file took longer than {timeout:g} s; it was "
+                                 "stopped"))
+                else:
+                    continue
+                w["conn"].close()
+                workers[i] = start()
+    finally:
+        for w in workers:
+            with contextlib.suppress(BrokenPipeError, OSError):
+                w["conn"].send(None)
+        for w in workers:
+            w["process"].join(5)
+            if w["process"].is_alive():
+                w["process"].kill()
+
+
 # ---------------------------------------------------------------------------- registry
 
 
@@ -355,14 +441,9 @@ def run_batch(inbox: str | Path, out: str | Path, options: BatchOptions | None =
         progress(len(records), total, sum(r["status"] == "valid" for r in records.values()),
                  sum(r["status"] != "valid" for r in records.values()), 0.0)
     jobs = options.jobs or os.cpu_count() or 1
-    if todo and (jobs == 1 or len(todo) == 1):
-        for task in todo:
-            report(_worker(task))
-    elif todo:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(min(jobs, len(todo)), maxtasksperchild=200) as pool:
-            for record in pool.imap_unordered(_worker, todo):
-                report(record)
+    if todo:
+        _run_pool(todo, jobs, options.timeout or setting("limits", "batch_seconds_per_file"),
+                  report)
     ordered = [records[item.name] for item in items]
     _flag_duplicates(ordered)
     for record in ordered:

@@ -156,3 +156,53 @@ def test_summary_is_safe_from_formula_injection(tmp_path):
     assert cell.data_type == "s" and cell.value == "'=cmd.csv"
     assert json.loads((out / "reports" / next(
         p.name for p in (out / "reports").glob("*.json"))).read_text(encoding="utf-8"))
+
+
+def test_worker_crash_and_time_limit_lose_nothing(inbox, tmp_path, monkeypatch):
+    import os
+    import time
+
+    from greendc import batch
+
+    real = batch._worker
+
+    def flaky(task):
+        name = task[0].name
+        if name == "gj.csv":
+            os._exit(3)  # a crash in native code kills the worker without a word
+        if name == "months_cn.csv":
+            time.sleep(30)  # a file that hangs
+        return real(task)
+
+    monkeypatch.setattr(batch, "_worker", flaky)  # fork: the workers inherit the patch
+    out = tmp_path / "out"
+    result = run_batch(inbox, out, BatchOptions(jobs=2, timeout=2))
+    names = [r["name"] for r in result.records]
+    assert len(names) == len(set(names)) == len(_summary_rows(out))
+    by_name = {r["name"]: r for r in result.records}
+    assert by_name["gj.csv"]["errors"][0]["code"] == "worker_crashed"
+    assert by_name["months_cn.csv"]["errors"][0]["code"] == "time_limit"
+    assert by_name["legacy.xls"]["status"] == "valid"  # the batch went on
+    monkeypatch.setattr(batch, "_worker", real)
+    again = run_batch(inbox, out, BatchOptions(jobs=2))
+    assert {r["name"]: r["status"] for r in again.records}["gj.csv"] == "valid"
+
+
+def test_two_batches_share_one_registry(inbox, tmp_path):
+    import subprocess
+    import sys
+
+    db = tmp_path / "shared.sqlite"
+    runs = [subprocess.Popen([sys.executable, "-m", "greendc.cli", "batch", str(inbox), "--out",
+                              str(tmp_path / f"out{i}"), "--db", str(db), "--jobs", "1"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for i in (1, 2)]
+    for run in runs:
+        _, err = run.communicate(timeout=240)
+        assert run.returncode == 0, err.decode()
+    connection = sqlite3.connect(db)
+    per_run = connection.execute("SELECT run_id, COUNT(*), COUNT(DISTINCT name) FROM results "
+                                 "GROUP BY run_id").fetchall()
+    assert len(per_run) == 2
+    assert per_run[0][1] == per_run[0][2] == per_run[1][1] == per_run[1][2]
+    for i in (1, 2):
+        assert len(_summary_rows(tmp_path / f"out{i}")) == per_run[0][1]

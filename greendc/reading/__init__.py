@@ -135,6 +135,11 @@ def read_submission(path: str | Path) -> Submission:
     """
     path = Path(path)
     try:
+        size = path.stat().st_size
+        limit = setting("limits", "max_file_mb") * 1e6
+        if size > limit:
+            raise InputError(path, f"the file is {size / 1e6:,.0f} MB, more than the "
+                             f"{limit / 1e6:,.0f} MB limit", code="too_large")
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(path, "file not found", code="not_found") from None
@@ -272,7 +277,7 @@ def _raw_table(path: Path, data: bytes, book, kind: str, sheet: str, head, heade
     first_data_row = header_row + (2 if unit_row else 1)
     frame = rows = None
     if kind == "xlsx":
-        loaded = _fastexcel_body(data, sheet, head, index, columns, bool(unit_row))
+        loaded = _fastexcel_body(path, data, sheet, head, index, columns, bool(unit_row))
         if loaded is not None:
             frame, rows, cell_findings = loaded
             findings += cell_findings
@@ -281,6 +286,7 @@ def _raw_table(path: Path, data: bytes, book, kind: str, sheet: str, head, heade
     if frame is None:  # .xls, or a sheet fastexcel names differently: read every cell
         grid = [(r, cells_) for r, cells_ in _grid(path, book, sheet, None)
                 if r >= first_data_row]
+        _check_rows(path, sheet, len(grid))
         positions = {c.position: c.role for c in cells}
         rows = np.array([r for r, _ in grid], dtype=int)
         frame = pd.DataFrame({role: [cells_[p] if p < len(cells_) else None
@@ -291,8 +297,8 @@ def _raw_table(path: Path, data: bytes, book, kind: str, sheet: str, head, heade
                                   hidden=sheet in book.hidden)
 
 
-def _fastexcel_body(data: bytes, sheet: str, head, index: int, columns: dict[str, ColumnSource],
-                    skip_units: bool):
+def _fastexcel_body(path: Path, data: bytes, sheet: str, head, index: int,
+                    columns: dict[str, ColumnSource], skip_units: bool):
     """The data rows read by fastexcel, or None when its view of the sheet differs from ours."""
     import fastexcel
 
@@ -312,6 +318,7 @@ def _fastexcel_body(data: bytes, sheet: str, head, index: int, columns: dict[str
     names = [c.name for c in sheet_data.selected_columns]
     if sorted(names) != sorted(wanted):
         return None
+    _check_rows(path, sheet, sheet_data.total_height)
     frame = batch.to_pandas().rename(columns=wanted)
     rows = np.arange(len(frame)) + header_row + (2 if skip_units else 1)
     by_index = {c.index: wanted[c.name] for c in sheet_data.selected_columns}
@@ -345,6 +352,13 @@ def _formula_cells(book, sheet: str, columns: dict[str, ColumnSource]) -> list[F
                     {"count": len(refs)})]
 
 
+def _check_rows(path: Path, sheet: str | None, rows: int) -> None:
+    limit = setting("limits", "max_rows")
+    if rows > limit:
+        raise InputError(path, f"the table has {rows:,} rows, more than the {limit:,} limit",
+                         Place(sheet=sheet), code="too_many_rows")
+
+
 # ---------------------------------------------------------------------------- CSV
 
 
@@ -366,8 +380,12 @@ def _read_csv(path: Path, data: bytes, sha256: str) -> Submission:
     lines = text.splitlines()
     head_lines = lines[:HEADER_SCAN_ROWS]
     delimiter = max((",", ";", "\t"), key="\n".join(head_lines).count)
-    head = [(i + 1, row) for i, row in enumerate(csv.reader(head_lines, delimiter=delimiter))
-            if any(cell_text(v) for v in row)]
+    try:
+        head = [(i + 1, row) for i, row in enumerate(csv.reader(head_lines,
+                                                                 delimiter=delimiter))
+                if any(cell_text(v) for v in row)]
+    except csv.Error as exc:
+        raise InputError(path, f"the text cannot be read as CSV: {exc}", code="bad_csv") from None
     header = find_header(head)
     if header is None:
         if not head:
@@ -390,6 +408,7 @@ def _read_csv(path: Path, data: bytes, sha256: str) -> Submission:
     except (pd.errors.ParserError, ValueError) as exc:
         raise InputError(path, f"the CSV cannot be parsed: {exc}", code="bad_csv") from None
     frame = frame.rename(columns=positions)
+    _check_rows(path, None, len(frame))
     rows = np.arange(len(frame)) + skip + 1
     raw = energy_tables.RawTable(None, columns, frame, rows, findings)
     timezone = setting("ingest", "default_timezone")

@@ -19,7 +19,12 @@ import zipfile
 from collections.abc import Iterator
 from functools import cached_property
 from typing import Any
-from xml.etree.ElementTree import ParseError, iterparse
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse as _defused_iterparse
+
+from greendc.reference import setting
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -46,6 +51,44 @@ _CACHED_VALUE = re.compile(rb"<v>[^<]")
 
 class SheetError(Exception):
     """The workbook's structure cannot be read (the reader turns this into an InputError)."""
+
+
+def iterparse(source, events=("end",)):
+    """XML events with DTDs and entities forbidden (no billion laughs, no external entities)."""
+    try:
+        yield from _defused_iterparse(source, events=events, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise SheetError(f"the workbook's XML declares a DTD or entities, which greendc does "
+                         f"not accept ({type(exc).__name__})") from None
+
+
+def _check_archive(archive: zipfile.ZipFile) -> None:
+    """Refuse zip bombs before anything is inflated."""
+    limit = setting("limits", "max_inflated_mb") * 1e6
+    ratio = setting("limits", "max_compression_ratio")
+    infos = archive.infolist()
+    total = sum(i.file_size for i in infos)
+    if total > limit:
+        raise SheetError(f"the workbook inflates to {total / 1e6:,.0f} MB, more than the "
+                         f"{limit / 1e6:,.0f} MB limit")
+    for info in infos:
+        packed = max(info.compress_size, 1)
+        if info.file_size > 1e6 and info.file_size > ratio * packed:
+            raise SheetError(f"{info.filename} is compressed {info.file_size / packed:,.0f} to 1, "
+                             f"beyond the {ratio} to 1 limit (a zip bomb?)")
+
+
+def _check_dimension(sheet: str, ref: str) -> None:
+    """Refuse a sheet whose declared extent is beyond the row or column limit."""
+    last = ref.split(":")[-1]
+    m = _CELL_REF.match(last)
+    if not m:
+        return
+    rows, columns = int(m[2]), column_index(m[1]) + 1
+    if rows > setting("limits", "max_rows") or columns > setting("limits", "max_columns"):
+        raise SheetError(f"sheet {sheet!r} declares {rows:,} rows and {columns:,} columns "
+                         f"({ref}), beyond the limits of {setting('limits', 'max_rows'):,} rows "
+                         f"and {setting('limits', 'max_columns'):,} columns")
 
 
 def column_index(letters: str) -> int:
@@ -86,8 +129,13 @@ class XlsxBook:
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             names = set(self._zip.namelist())
+            _check_archive(self._zip)
             workbook = self._read("xl/workbook.xml")
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, NotImplementedError,
+                RuntimeError, EOFError) as exc:
+            if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
+                raise SheetError("the workbook is password-protected or encrypted: save an "
+                                 "unprotected copy") from None
             raise SheetError(f"{type(exc).__name__}: {exc}") from None
         self._names = names
         self._sheets: dict[str, str] = {}
@@ -106,6 +154,9 @@ class XlsxBook:
                     self.date1904 = element.get("date1904") in ("1", "true")
         except ParseError as exc:
             raise SheetError(f"xl/workbook.xml is not valid XML: {exc}") from None
+        if len(self._sheets) > setting("limits", "max_sheets"):
+            raise SheetError(f"the workbook has {len(self._sheets)} sheets, more than the "
+                             f"{setting('limits', 'max_sheets')} limit")
 
     def _read(self, name: str) -> bytes:
         return self._zip.read(name)
@@ -181,6 +232,8 @@ class XlsxBook:
             with self._zip.open(target) as stream:
                 for _, element in iterparse(stream):
                     tag = element.tag
+                    if tag == f"{NS}dimension":
+                        _check_dimension(sheet, element.get("ref", ""))
                     if tag == f"{NS}c":
                         ref = element.get("r")
                         if ref:
@@ -227,7 +280,9 @@ class XlsxBook:
                         values = {}
                         next_col = 0
                         element.clear()
-        except (ParseError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        except SheetError:
+            raise
+        except (ParseError, ValueError, zipfile.BadZipFile, EOFError, OSError) as exc:
             raise SheetError(f"sheet {sheet!r} cannot be read: {exc}") from None
 
     def formula_cells_without_value(self, sheet: str, limit: int = 20) -> list[str]:
