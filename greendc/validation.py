@@ -210,11 +210,37 @@ def check_stuck(sub: Submission) -> list[Finding]:
 
 def check_future(sub: Submission) -> list[Finding]:
     today = pd.Timestamp.now().normalize() + pd.Timedelta(days=1)
+    out = []
     future = (sub.energy.index >= today)
-    if not future.any():
-        return []
-    return [Finding("future_period", "error", sub.place("period_start", np.flatnonzero(future)),
-                    {"count": int(future.sum()), "period": _stamp(sub.energy.index[future][0])})]
+    if future.any():
+        out.append(Finding("future_period", "error",
+                           sub.place("period_start", np.flatnonzero(future)),
+                           {"count": int(future.sum()),
+                            "period": _stamp(sub.energy.index[future][0])}))
+    earliest = pd.Timestamp(year=setting("plausibility", "earliest_year"), month=1, day=1)
+    ancient = sub.energy.index < earliest
+    if ancient.any():
+        out.append(Finding("implausible_period", "error",
+                           sub.place("period_start", np.flatnonzero(ancient)),
+                           {"count": int(ancient.sum()),
+                            "period": _stamp(sub.energy.index[ancient][0]),
+                            "year": earliest.year}))
+    return out
+
+
+def check_magnitude(sub: Submission) -> list[Finding]:
+    limit = setting("plausibility", "max_value_per_period")
+    out = []
+    for col in sub.energy.columns:
+        if col.endswith("_degc"):
+            continue
+        values = sub.energy[col].to_numpy()
+        absurd = np.abs(values) > limit
+        if absurd.any():
+            out.append(Finding("absurd_value", "error", sub.place(col, np.flatnonzero(absurd)),
+                               {"count": int(absurd.sum()), "value": float(values[absurd][0]),
+                                "limit": limit}))
+    return out
 
 
 def check_racks(sub: Submission) -> list[Finding]:
@@ -236,6 +262,7 @@ CHECKS: tuple[Callable[[Submission], list[Finding]], ...] = (
     check_spikes,
     check_stuck,
     check_future,
+    check_magnitude,
     check_racks,
 )
 

@@ -362,21 +362,27 @@ def _check_rows(path: Path, sheet: str | None, rows: int) -> None:
 # ---------------------------------------------------------------------------- CSV
 
 
-def _decode(path: Path, data: bytes) -> str:
+def _decode(path: Path, data: bytes) -> tuple[str, str]:
+    """The text and the encoding it was read in."""
     if b"\x00" in data[:4096]:
         raise InputError(path, "the file holds NUL bytes: it is binary or UTF-16 text; save it "
                          "as UTF-8 CSV", code="binary_text")
     for encoding in CSV_ENCODINGS:
         try:
-            return data.decode(encoding)
+            return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
+    if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 mark in front of GBK text
+        try:
+            return data[3:].decode("gb18030"), "gb18030 after a misleading UTF-8 mark"
+        except UnicodeDecodeError:
+            pass
     raise InputError(path, "the text is neither UTF-8 nor GB18030/GBK; save it as UTF-8 CSV",
                      code="bad_encoding")
 
 
 def _read_csv(path: Path, data: bytes, sha256: str) -> Submission:
-    text = _decode(path, data)
+    text, encoding = _decode(path, data)
     lines = text.splitlines()
     head_lines = lines[:HEADER_SCAN_ROWS]
     delimiter = max((",", ";", "\t"), key="\n".join(head_lines).count)
@@ -386,6 +392,12 @@ def _read_csv(path: Path, data: bytes, sha256: str) -> Submission:
                 if any(cell_text(v) for v in row)]
     except csv.Error as exc:
         raise InputError(path, f"the text cannot be read as CSV: {exc}", code="bad_csv") from None
+    width = setting("limits", "max_columns")
+    for number, row in head:
+        if len(row) > width:
+            raise InputError(path, f"line {number} has {len(row):,} fields, more than the "
+                             f"{width:,} column limit", Place(row=number),
+                             code="too_many_columns")
     header = find_header(head)
     if header is None:
         if not head:
@@ -394,12 +406,23 @@ def _read_csv(path: Path, data: bytes, sha256: str) -> Submission:
                          f"columns in the first {HEADER_SCAN_ROWS} lines", code="no_energy_table")
     index, cells = header
     header_line, header_cells = head[index]
+    if len(header_cells) > setting("limits", "max_columns"):
+        raise InputError(path, f"the header has {len(header_cells):,} columns, more than the "
+                         f"{setting('limits', 'max_columns'):,} limit", Place(row=header_line),
+                         code="too_many_columns")
     under = head[index + 1] if index + 1 < len(head) else None
     unit_row = units_row(under[1], cells) if under and under[0] == header_line + 1 else None
     columns, findings = resolve_columns(path, None, header_line, header_cells, cells,
                                         lambda i: str(i + 1), unit_row, None)
+    if encoding.startswith("gb18030 after"):
+        findings.append(Finding("encoding_mismatch", "warning", Place(), {}))
     positions = {c.position: c.role for c in cells}
     skip = header_line + (1 if unit_row else 0)
+    body = [line for line in lines[skip:] if line.strip()]
+    if not body:
+        raise InputError(path, "the energy table has a header but no data rows",
+                         Place(row=header_line), code="no_data_rows")
+    findings += _ragged(lines, skip, len(header_cells), delimiter)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, skiprows=skip,
                             usecols=sorted(positions), skip_blank_lines=False,
@@ -414,6 +437,20 @@ def _read_csv(path: Path, data: bytes, sha256: str) -> Submission:
     timezone = setting("ingest", "default_timezone")
     return _assemble(path, sha256, "csv", {}, [raw], timezone,
                      [Finding("no_facility_sheet", "info")])
+
+
+def _ragged(lines: list[str], skip: int, width: int, delimiter: str) -> list[Finding]:
+    """Rows with more or fewer fields than the header: an error naming them."""
+    suspects = [i for i, line in enumerate(lines[skip:], start=skip + 1)
+                if line.strip() and line.count(delimiter) != width - 1]
+    if not suspects:
+        return []
+    bad = [n for n in suspects
+           if len(next(csv.reader([lines[n - 1]], delimiter=delimiter))) != width]
+    if not bad:
+        return []  # quoted delimiters only
+    return [Finding("ragged_rows", "error", Place.for_rows(None, bad),
+                    {"count": len(bad), "width": width})]
 
 
 # ---------------------------------------------------------------------------- assembly

@@ -85,9 +85,10 @@ def match_header(text: str) -> tuple[str | None, str | None, bool, str | None]:
 
 def find_header(grid: list[tuple[int, list[Any]]]) -> tuple[int, list[HeaderCell]] | None:
     """(index in grid, matched cells) of the first row naming a period and an energy role."""
+    width = setting("limits", "max_columns")
     for i, (_, row) in enumerate(grid):
         cells = []
-        for c, value in enumerate(row):
+        for c, value in enumerate(row[:width]):
             if not isinstance(value, str) or not value.strip():
                 continue
             role, unit, register, _ = match_header(value)

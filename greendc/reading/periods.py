@@ -79,8 +79,8 @@ def parse_periods(raw: pd.Series, timezone: str) -> tuple[np.ndarray, np.ndarray
         if getattr(stamps.dt, "tz", None) is not None:
             stamps = stamps.dt.tz_convert(timezone).dt.tz_localize(None)
             notes.append("utc_offsets")
-        return stamps.to_numpy(dtype="datetime64[ns]"), np.zeros(n, dtype=bool), notes
-    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+        return (*_in_range(stamps.astype("datetime64[us]"), np.zeros(n, dtype=bool)), notes)
+    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
     bad = np.zeros(n, dtype=bool)
     is_stamp = raw.map(lambda v: isinstance(v, dt.datetime | dt.date)).to_numpy(dtype=bool)
     if is_stamp.any():
@@ -109,12 +109,26 @@ def parse_periods(raw: pd.Series, timezone: str) -> tuple[np.ndarray, np.ndarray
                                     format="ISO8601", errors="coerce")
             out[parsed.index] = parsed
             for idx in text.index[~iso.to_numpy()]:
-                stamp = _other_formats(text[idx])
+                try:
+                    stamp = _other_formats(text[idx])
+                except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
+                    stamp = None
                 if stamp is not None:
                     out[idx] = stamp
     bad |= (out.isna().to_numpy() & raw.notna().to_numpy()
             & raw.map(lambda v: bool(str(v).strip())).to_numpy(dtype=bool))
-    return out.to_numpy(dtype="datetime64[ns]"), bad, notes
+    return (*_in_range(out, bad), notes)
+
+
+_EARLIEST, _LATEST = pd.Timestamp("1678-01-01"), pd.Timestamp("2262-01-01")
+
+
+def _in_range(stamps: pd.Series, bad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Nanosecond timestamps; dates pandas cannot hold (years before 1678 or after 2261) are
+    marked unreadable rather than wrapped around."""
+    outside = (stamps.notna() & ((stamps < _EARLIEST) | (stamps >= _LATEST))).to_numpy()
+    stamps = stamps.where(~outside)
+    return stamps.to_numpy(dtype="datetime64[ns]"), bad | outside
 
 
 _STEPS = (

@@ -1,0 +1,116 @@
+"""The fault corpus: every hostile or broken input ends in a located, plain-language error or
+finding; no traceback, no hang, bounded memory; a batch of them loses nothing.
+
+The corpus is written by tests/make_hostile.py; expected.json records each file's outcome.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from greendc.batch import BatchOptions, run_batch
+from greendc.validation import check_file
+
+HOSTILE = Path(__file__).parent / "data" / "hostile"
+CORPUS = Path(__file__).parent / "data" / "corpus"
+EXPECTED = json.loads((HOSTILE / "expected.json").read_text(encoding="utf-8"))
+FILES = sorted(n for n, e in EXPECTED.items() if not e.get("batch_only"))
+SECONDS_PER_FILE = 20  # far above any file here; a hang would blow through it
+
+
+def test_corpus_has_forty_distinct_faults():
+    assert len(EXPECTED) >= 40
+    assert len({e["fault"] for e in EXPECTED.values()}) == len(EXPECTED)
+    assert {p.name for p in HOSTILE.iterdir()} - {"expected.json"} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_fault_ends_in_a_located_plain_error_or_finding(name):
+    expected = EXPECTED[name]
+    start = time.perf_counter()
+    check = check_file(HOSTILE / name)  # any exception here is a bug: the test fails with it
+    assert time.perf_counter() - start < SECONDS_PER_FILE
+    codes = {f.params.get("code", f.code) for f in check.findings if f.severity == "error"}
+    for finding in check.findings:
+        for lang in ("en", "zh"):
+            text = finding.message(lang)
+            assert text and "Traceback" not in text
+    if expected["outcome"] == "usable":
+        assert check.usable, [f.describe() for f in check.findings]
+        if "finding" in expected:
+            assert expected["finding"] in {f.code for f in check.findings}
+        return
+    assert not check.usable
+    assert expected["outcome"] in codes, codes
+    error = next(f for f in check.findings if f.severity == "error"
+                 and f.params.get("code", f.code) == expected["outcome"])
+    structural = error.code == "input_error"  # the whole file: the file name is the place
+    assert structural or error.place.describe(), (name, error.code)
+
+
+def test_ten_megabyte_single_line_csv(tmp_path):
+    path = tmp_path / "one_line.csv"
+    path.write_text("x," * 5_000_000, encoding="utf-8")
+    start = time.perf_counter()
+    check = check_file(path)
+    assert time.perf_counter() - start < SECONDS_PER_FILE
+    assert not check.usable
+    assert check.findings[0].params["code"] == "too_many_columns"
+
+
+def test_peak_memory_is_bounded():
+    # after the whole corpus (zip bomb included) in this process
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    assert peak_mb < 2000, peak_mb
+
+
+def test_batch_of_the_whole_corpus_loses_nothing(tmp_path, monkeypatch):
+    import os
+
+    from greendc import batch
+
+    inbox = tmp_path / "inbox"
+    shutil.copytree(HOSTILE, inbox / "hostile")
+    (inbox / "hostile" / "expected.json").unlink()
+    for name in ("canonical_zh.xlsx", "gj.csv", "legacy.xls"):
+        shutil.copy(CORPUS / name, inbox / name)
+    real = batch._worker
+
+    def crash_once(task):
+        if task[0].name == "hostile/absurd.csv":
+            os._exit(9)
+        return real(task)
+
+    monkeypatch.setattr(batch, "_worker", crash_once)
+    out = tmp_path / "out"
+    result = run_batch(inbox, out, BatchOptions(jobs=2, timeout=60))
+    names = [r["name"] for r in result.records]
+    assert len(names) == len(set(names))
+    archives = {n for n, e in EXPECTED.items() if n.endswith(".zip")}
+    for name in EXPECTED:
+        if name in archives:
+            assert any(n.startswith(f"hostile/{name}") for n in names), name
+        else:
+            assert f"hostile/{name}" in names, name
+    status = {r["name"]: r for r in result.records}
+    assert status["hostile/absurd.csv"]["errors"][0]["code"] == "worker_crashed"
+    for name in ("canonical_zh.xlsx", "gj.csv", "legacy.xls"):
+        assert status[name]["status"] == "valid"
+    for name, e in EXPECTED.items():
+        if name in archives or e["outcome"] == "usable":
+            continue
+        assert status[f"hostile/{name}"]["status"] == "invalid", name
+    assert not any(p.name == "evil.csv" for p in tmp_path.rglob("*"))  # nothing escaped
+    # killed and run again: every file once more, the finished ones reused
+    monkeypatch.setattr(batch, "_worker", real)
+    again = run_batch(inbox, out, BatchOptions(jobs=2))
+    assert sorted(r["name"] for r in again.records) == sorted(names)
+    assert again.skipped > 0
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in index
