@@ -431,6 +431,9 @@ def _read_csv(path: Path, data: bytes, sha256: str) -> Submission:
     except (pd.errors.ParserError, ValueError) as exc:
         raise InputError(path, f"the CSV cannot be parsed: {exc}", code="bad_csv") from None
     frame = frame.rename(columns=positions)
+    for role in positions.values():  # rows shorter than the header: the ragged error says so
+        if role not in frame:
+            frame[role] = None
     _check_rows(path, None, len(frame))
     rows = np.arange(len(frame)) + skip + 1
     raw = energy_tables.RawTable(None, columns, frame, rows, findings)

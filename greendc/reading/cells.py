@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from functools import cached_property
 from typing import Any
@@ -47,6 +48,11 @@ _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 _CELL_REF_BYTES = re.compile(rb'r="([A-Z]+[0-9]+)"')
 _CACHED_VALUE = re.compile(rb"<v>[^<]")
+
+
+# What a damaged archive raises while it is read.
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError,
+              NotImplementedError, RuntimeError)
 
 
 class SheetError(Exception):
@@ -131,8 +137,7 @@ class XlsxBook:
             names = set(self._zip.namelist())
             _check_archive(self._zip)
             workbook = self._read("xl/workbook.xml")
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError, NotImplementedError,
-                RuntimeError, EOFError) as exc:
+        except ZIP_ERRORS as exc:
             if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
                 raise SheetError("the workbook is password-protected or encrypted: save an "
                                  "unprotected copy") from None
@@ -154,6 +159,8 @@ class XlsxBook:
                     self.date1904 = element.get("date1904") in ("1", "true")
         except ParseError as exc:
             raise SheetError(f"xl/workbook.xml is not valid XML: {exc}") from None
+        except ZIP_ERRORS as exc:
+            raise SheetError(f"the workbook's parts cannot be read: {exc}") from None
         if len(self._sheets) > setting("limits", "max_sheets"):
             raise SheetError(f"the workbook has {len(self._sheets)} sheets, more than the "
                              f"{setting('limits', 'max_sheets')} limit")
@@ -224,11 +231,11 @@ class XlsxBook:
         if target not in self._names:
             raise SheetError(f"sheet {sheet!r} points to {target!r}, which is missing")
         shared = None
-        dates = self._date_styles
         row_number = 0
         values: dict[int, Any] = {}
         next_col = 0
         try:
+            dates = self._date_styles
             with self._zip.open(target) as stream:
                 for _, element in iterparse(stream):
                     tag = element.tag
@@ -282,12 +289,15 @@ class XlsxBook:
                         element.clear()
         except SheetError:
             raise
-        except (ParseError, ValueError, zipfile.BadZipFile, EOFError, OSError) as exc:
+        except (ParseError, *ZIP_ERRORS) as exc:
             raise SheetError(f"sheet {sheet!r} cannot be read: {exc}") from None
 
     def formula_cells_without_value(self, sheet: str, limit: int = 20) -> list[str]:
         """References of formula cells saved without a result (e.g. ``["C14", "C15"]``)."""
-        data = self._read(self._sheets[sheet])
+        try:
+            data = self._read(self._sheets[sheet])
+        except ZIP_ERRORS:
+            return []
         found: list[str] = []
         pos = data.find(b"<f")
         while pos != -1 and len(found) < limit:
