@@ -311,8 +311,9 @@ def _fastexcel_body(path: Path, data: bytes, sheet: str, head, index: int,
                                        skip_rows=1 if skip_units else None,
                                        use_columns=list(wanted), dtype_coercion="coerce")
         batch, cell_errors = sheet_data.to_arrow_with_errors()
-    except Exception as exc:
-        if type(exc).__module__.startswith(("fastexcel", "_fastexcel")):
+    except BaseException as exc:  # fastexcel's own errors, and Rust panics on damaged files
+        if type(exc).__name__ == "PanicException" or type(exc).__module__.startswith(
+                ("fastexcel", "_fastexcel")):
             return None  # fall back to reading every cell ourselves
         raise
     names = [c.name for c in sheet_data.selected_columns]

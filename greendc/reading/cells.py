@@ -55,6 +55,16 @@ ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, Key
               NotImplementedError, RuntimeError)
 
 
+def is_native_failure(exc: BaseException) -> bool:
+    """An error raised by a Rust-backed reader for a damaged file (a PanicException is a
+    BaseException, not an Exception), as opposed to an interrupt or a bug of ours."""
+    if isinstance(exc, KeyboardInterrupt | SystemExit | MemoryError):
+        return False
+    module = type(exc).__module__ or ""
+    return (type(exc).__name__ == "PanicException" or module.startswith(
+        ("python_calamine", "fastexcel", "_fastexcel", "pyo3")) or isinstance(exc, Exception))
+
+
 class SheetError(Exception):
     """The workbook's structure cannot be read (the reader turns this into an InputError)."""
 
@@ -319,8 +329,10 @@ class XlsBook:
 
         try:
             self._book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        except Exception as exc:  # python-calamine raises its own error types for bad files
-            raise SheetError(f"{type(exc).__name__}: {exc}") from None
+        except BaseException as exc:  # its own error types, and Rust panics on damaged files
+            if not is_native_failure(exc):
+                raise
+            raise SheetError(f"{type(exc).__name__}: {str(exc)[:200]}") from None
         self.hidden = {s.name for s in self._book.sheets_metadata
                        if str(s.visible).lower().endswith(("hidden", "veryhidden"))}
         self.date1904 = False
@@ -334,8 +346,10 @@ class XlsBook:
             data = self._book.get_sheet_by_name(sheet)
             start_row, start_col = data.start or (0, 0)
             table = data.to_python(skip_empty_area=False)
-        except Exception as exc:  # python-calamine's own errors
-            raise SheetError(f"sheet {sheet!r} cannot be read: {exc}") from None
+        except BaseException as exc:  # python-calamine's own errors and Rust panics
+            if not is_native_failure(exc):
+                raise
+            raise SheetError(f"sheet {sheet!r} cannot be read: {str(exc)[:200]}") from None
         for offset, cells in enumerate(table):
             number = start_row + offset + 1
             if max_rows is not None and number > max_rows:
