@@ -28,6 +28,22 @@ def _load_aliases(ctx, param, value):
     return value
 
 
+def _set_limits(ctx, param, value):
+    from greendc.reference import set_limit
+
+    for text in value or ():
+        key, _, number = text.partition("=")
+        try:
+            set_limit(key.strip(), float(number))
+        except (GreenDCError, ValueError) as exc:
+            raise click.BadParameter(f"{text}: {exc}") from None
+    return value
+
+
+LIMITS = click.option("--limit", multiple=True, metavar="KEY=VALUE", callback=_set_limits,
+                      expose_value=False, is_eager=True,
+                      help="Change a limit for this run, e.g. max_file_mb=500 or "
+                           "batch_seconds_per_file=60 (see docs/submission-format.md).")
 ALIASES = click.option("--aliases", multiple=True, type=click.Path(dir_okay=False, exists=True),
                        callback=_load_aliases, expose_value=False, is_eager=True,
                        help="A TOML file of extra column names ([it_energy_kwh] aliases = [...]); "
@@ -160,6 +176,7 @@ def _write_outputs(assessment, report: Path | None, json_path: str | None, lang:
                    "your own .toml packs [default: the packs that apply to the facility's "
                    "location]. Give an empty string for none.")
 @ALIASES
+@LIMITS
 @LANG
 @_user_errors
 def assess(submission: Path, report: Path | None, json_path: str | None, no_report: bool,
@@ -194,6 +211,7 @@ def assess(submission: Path, report: Path | None, json_path: str | None, no_repo
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @ALIASES
+@LIMITS
 @LANG
 def validate(files: tuple[Path, ...], as_json: bool, lang: str) -> None:
     """Check submission files and list every problem with its place.
@@ -230,6 +248,7 @@ def validate(files: tuple[Path, ...], as_json: bool, lang: str) -> None:
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
               help="Registry to use (share one across rounds) [default: OUT/greendc.sqlite].")
 @ALIASES
+@LIMITS
 @LANG
 @_user_errors
 def batch(inbox: Path, out_dir: Path, jobs: int, criteria: str | None, force: bool,

@@ -272,13 +272,31 @@ def sheet_index() -> dict[str, str]:
     return alias_index({k: (v["zh"], v["en"], *v.get("aliases", ())) for k, v in sheets().items()})
 
 
+_overrides: dict[tuple[str, str], Any] = {}
+
+
 @cache
 def setting(section: str, key: str) -> Any:
-    """A value of ``assessment.toml`` (sufficiency rules and tolerances, each with its source)."""
+    """A value of ``assessment.toml`` (sufficiency rules, tolerances and limits, each with its
+    source), or the value a user set with :func:`set_limit`."""
+    if (section, key) in _overrides:
+        return _overrides[(section, key)]
     try:
         return load_toml("assessment.toml")[section][key]
     except KeyError:
         raise ConfigError(f"assessment.toml has no {section}.{key}") from None
+
+
+def set_limit(key: str, value: float) -> None:
+    """Change one of the ``[limits]`` for this process (``greendc ... --limit KEY=VALUE``)."""
+    limits = load_toml("assessment.toml")["limits"]
+    valid = [k for k, v in limits.items() if isinstance(v, int | float)]
+    if key not in valid:
+        raise ConfigError(f"unknown limit {key!r}; valid: {', '.join(valid)}")
+    if not value > 0:
+        raise ConfigError(f"limit {key} must be positive, not {value}")
+    _overrides[("limits", key)] = type(limits[key])(value)
+    setting.cache_clear()
 
 
 @cache

@@ -29,7 +29,7 @@ SEEDS = {name: (CORPUS / name).read_bytes() for name in (
     "canonical_en.xlsx", "title_rows_merged.xlsx", "units_row.xlsx", "registers_monthly.xlsx",
     "split_by_meter.xlsx", "legacy.xls", "months_cn.csv", "gj.csv", "quarter_hour.csv",
     "gbk_semicolon.csv")}
-EXAMPLES = int(os.environ.get("GREENDC_FUZZ_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("GREENDC_FUZZ_EXAMPLES", "400"))
 TOKENS = ["", "N/A", "-", "未抄", "合计", "1e308", "-1e12", "inf", "NaN", "2025-13-45", "9999-01",
           "<", "&amp;", "&", "\x00", "=1+1", "😀", "0", "1,234.5", "  ", "kW", "(万千瓦时)", "\n",
           '"', ";", "\t", "2025-01-01T00:00:00Z", "45658", "TRUE"]

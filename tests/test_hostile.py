@@ -87,9 +87,19 @@ def test_batch_of_the_whole_corpus_loses_nothing(tmp_path, monkeypatch):
             os._exit(9)
         return real(task)
 
-    monkeypatch.setattr(batch, "_worker", crash_once)
     out = tmp_path / "out"
-    result = run_batch(inbox, out, BatchOptions(jobs=2, timeout=60))
+
+    class Killed(Exception):
+        pass
+
+    def kill_after_ten(done, total, valid, invalid, seconds):
+        if done >= 10:
+            raise Killed
+
+    with pytest.raises(Killed):  # killed mid-run ...
+        run_batch(inbox, out, BatchOptions(jobs=2, timeout=60), kill_after_ten)
+    monkeypatch.setattr(batch, "_worker", crash_once)
+    result = run_batch(inbox, out, BatchOptions(jobs=2, timeout=60))  # ... and run again
     names = [r["name"] for r in result.records]
     assert len(names) == len(set(names))
     archives = {n for n, e in EXPECTED.items() if n.endswith(".zip")}
@@ -114,3 +124,21 @@ def test_batch_of_the_whole_corpus_loses_nothing(tmp_path, monkeypatch):
     assert again.skipped > 0
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in index
+
+
+def test_limits_can_be_changed_for_a_run(tmp_path):
+    from click.testing import CliRunner
+
+    from greendc import reference
+    from greendc.cli import main
+
+    path = tmp_path / "m.csv"
+    path.write_text((CORPUS / "gj.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    try:
+        result = CliRunner().invoke(main, ["validate", str(path), "--limit", "max_rows=5"])
+        assert result.exit_code == 1 and "more than the 5 limit" in result.output
+        bad = CliRunner().invoke(main, ["validate", str(path), "--limit", "max_pies=5"])
+        assert bad.exit_code == 2 and "unknown limit 'max_pies'" in bad.output
+    finally:
+        reference._overrides.clear()
+        reference.setting.cache_clear()
