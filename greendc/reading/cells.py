@@ -12,8 +12,10 @@ scripts often write them).  Nothing here ever evaluates a formula or runs a macr
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 import zlib
@@ -281,8 +283,10 @@ class XlsxBook:
                         else:
                             number = float(text)
                             style = int(element.get("s", "0"))
-                            value = (excel_datetime(number, self.date1904)
-                                     if style in dates else number)
+                            value = number
+                            if style in dates and math.isfinite(number):
+                                with contextlib.suppress(OverflowError, ValueError):
+                                    value = excel_datetime(number, self.date1904)
                         if value is not None and value != "":
                             values[col] = value
                         element.clear()
