@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,9 @@ from greendc.reference import setting
 __all__ = ["ColumnSource", "Submission", "infer_granularity", "read_submission"]
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+# fastexcel logs dtype fallbacks (e.g. a text cell in a number column) as warnings; greendc
+# reports those cells itself, so they are kept off the console unless the user configures logging.
+logging.getLogger("fastexcel").addHandler(logging.NullHandler())
 SMALL_TABLES = ("facility", "measures", "meters", "operating_points")
 
 
