@@ -304,34 +304,28 @@ def _raw_table(path: Path, data: bytes, book, kind: str, sheet: str, head, heade
 def _fastexcel_body(path: Path, data: bytes, sheet: str, head, index: int,
                     columns: dict[str, ColumnSource], skip_units: bool):
     """The data rows read by fastexcel, or None when its view of the sheet differs from ours."""
-    import fastexcel
+    from greendc.reading.isolate import IsolationError, run_bounded
 
     first_row = head[0][0]  # fastexcel's rows start at the first row holding a value
     header_row = head[index][0]
     wanted = {c.header: role for role, c in columns.items()}
     try:
-        reader = fastexcel.read_excel(data)
-        sheet_data = reader.load_sheet(sheet, header_row=header_row - first_row,
-                                       skip_rows=1 if skip_units else None,
-                                       use_columns=list(wanted), dtype_coercion="coerce")
-        batch, cell_errors = sheet_data.to_arrow_with_errors()
-    except BaseException as exc:  # fastexcel's own errors, and Rust panics on damaged files
-        if type(exc).__name__ == "PanicException" or type(exc).__module__.startswith(
-                ("fastexcel", "_fastexcel")):
-            return None  # fall back to reading every cell ourselves
-        raise
-    names = [c.name for c in sheet_data.selected_columns]
+        loaded = run_bounded(_fastexcel_load, data, sheet, header_row - first_row, skip_units,
+                             list(wanted))
+    except IsolationError as exc:
+        raise InputError(path, str(exc), Place(sheet=sheet), code="reader_failed") from None
+    if loaded is None:
+        return None  # fall back to reading every cell ourselves
+    frame, names, total_height, errors = loaded
     if sorted(names) != sorted(wanted):
         return None
-    _check_rows(path, sheet, sheet_data.total_height)
-    frame = batch.to_pandas().rename(columns=wanted)
+    _check_rows(path, sheet, total_height)
+    frame = frame.rename(columns=wanted)
     rows = np.arange(len(frame)) + header_row + (2 if skip_units else 1)
-    by_index = {c.index: wanted[c.name] for c in sheet_data.selected_columns}
     bad: dict[str, list[tuple[int, str]]] = {}
-    for error in cell_errors.errors if cell_errors else ():
-        position, col = error.offset_position
-        text = _CELL_TEXT.search(error.detail)
-        bad.setdefault(by_index[col], []).append((position, text[1] if text else error.detail))
+    for position, name, detail in errors:
+        text = _CELL_TEXT.search(detail)
+        bad.setdefault(wanted[name], []).append((position, text[1] if text else detail))
     findings = []
     for role, cells in bad.items():
         mask = np.zeros(len(frame), dtype=bool)
@@ -343,6 +337,31 @@ def _fastexcel_body(path: Path, data: bytes, sheet: str, head, index: int,
 
 
 _CELL_TEXT = __import__("re").compile(r'String\("(.*)"\)')
+
+
+def _fastexcel_load(data: bytes, sheet: str, header_row: int, skip_units: bool,
+                    columns: list[str]):
+    """fastexcel's view of the table (run in a bounded child): the frame, its column names,
+    the sheet's height and the cells that did not fit their column's type; None when fastexcel
+    cannot read the sheet."""
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(data)
+        sheet_data = reader.load_sheet(sheet, header_row=header_row,
+                                       skip_rows=1 if skip_units else None,
+                                       use_columns=columns, dtype_coercion="coerce")
+        batch, cell_errors = sheet_data.to_arrow_with_errors()
+    except BaseException as exc:  # fastexcel's own errors, and Rust panics on damaged files
+        if type(exc).__name__ == "PanicException" or type(exc).__module__.startswith(
+                ("fastexcel", "_fastexcel")):
+            return None
+        raise
+    by_index = {c.index: c.name for c in sheet_data.selected_columns}
+    errors = [(e.offset_position[0], by_index[e.offset_position[1]], e.detail)
+              for e in (cell_errors.errors if cell_errors else ())]
+    return (batch.to_pandas(), [c.name for c in sheet_data.selected_columns],
+            sheet_data.total_height, errors)
 
 
 def _formula_cells(book, sheet: str, columns: dict[str, ColumnSource]) -> list[Finding]:

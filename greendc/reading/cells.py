@@ -325,35 +325,53 @@ class XlsxBook:
         return found
 
 
-class XlsBook:
-    """A legacy .xls workbook read through python-calamine (exact cell positions)."""
+def _load_xls(data: bytes) -> tuple[list[str], set[str], dict[str, Any]]:
+    """Every sheet of an .xls workbook as (start, rows), or a SheetError per unreadable sheet."""
+    import python_calamine
 
-    def __init__(self, data: bytes) -> None:
-        import python_calamine
-
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = list(book.sheet_names)
+        hidden = {s.name for s in book.sheets_metadata
+                  if str(s.visible).lower().endswith(("hidden", "veryhidden"))}
+    except BaseException as exc:  # its own error types, and Rust panics on damaged files
+        if not is_native_failure(exc):
+            raise
+        raise SheetError(f"{type(exc).__name__}: {str(exc)[:200]}") from None
+    sheets: dict[str, Any] = {}
+    for name in names:
         try:
-            self._book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        except BaseException as exc:  # its own error types, and Rust panics on damaged files
+            sheet = book.get_sheet_by_name(name)
+            sheets[name] = (sheet.start or (0, 0), sheet.to_python(skip_empty_area=False))
+        except BaseException as exc:  # python-calamine's own errors and Rust panics
             if not is_native_failure(exc):
                 raise
-            raise SheetError(f"{type(exc).__name__}: {str(exc)[:200]}") from None
-        self.hidden = {s.name for s in self._book.sheets_metadata
-                       if str(s.visible).lower().endswith(("hidden", "veryhidden"))}
+            sheets[name] = SheetError(f"sheet {name!r} cannot be read: {str(exc)[:200]}")
+    return names, hidden, sheets
+
+
+class XlsBook:
+    """A legacy .xls workbook read through python-calamine (exact cell positions), parsed in a
+    child process with a memory ceiling (see :mod:`greendc.reading.isolate`)."""
+
+    def __init__(self, data: bytes) -> None:
+        from greendc.reading.isolate import IsolationError, run_bounded
+
+        try:
+            self._names, self.hidden, self._sheets = run_bounded(_load_xls, data)
+        except IsolationError as exc:
+            raise SheetError(str(exc)) from None
         self.date1904 = False
 
     @property
     def sheet_names(self) -> list[str]:
-        return list(self._book.sheet_names)
+        return list(self._names)
 
     def rows(self, sheet: str, max_rows: int | None = None) -> Iterator[Row]:
-        try:
-            data = self._book.get_sheet_by_name(sheet)
-            start_row, start_col = data.start or (0, 0)
-            table = data.to_python(skip_empty_area=False)
-        except BaseException as exc:  # python-calamine's own errors and Rust panics
-            if not is_native_failure(exc):
-                raise
-            raise SheetError(f"sheet {sheet!r} cannot be read: {str(exc)[:200]}") from None
+        loaded = self._sheets[sheet]
+        if isinstance(loaded, SheetError):
+            raise loaded
+        (start_row, start_col), table = loaded
         for offset, cells in enumerate(table):
             number = start_row + offset + 1
             if max_rows is not None and number > max_rows:

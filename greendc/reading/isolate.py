@@ -1,0 +1,76 @@
+"""Run a native (Rust) reader in a forked child with a memory ceiling.
+
+A damaged or hostile workbook can make calamine (behind fastexcel and python-calamine) try to
+allocate many gigabytes (a corrupt .xls dimension record asked for 8 GB in the fuzz run), and a
+failed allocation in Rust aborts the whole process.  Running the parse in a forked child with an
+address-space limit turns that into a clean error for this file, and the machine keeps its
+memory.  On systems without ``fork`` the reader runs in-process.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import resource
+from collections.abc import Callable
+from typing import Any
+
+from greendc.reference import setting
+
+
+class IsolationError(Exception):
+    """The child reader died (out of memory, or a crash in native code)."""
+
+
+def _virtual_size() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def run_bounded(func: Callable[..., Any], *args: Any) -> Any:
+    """``func(*args)`` in a forked child limited to ``[limits] reader_memory_mb`` more memory.
+
+    Exceptions raised by ``func`` are raised again here (as they are, when they can be pickled);
+    a child that dies raises :class:`IsolationError`.
+    """
+    if not hasattr(os, "fork"):
+        return func(*args)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: parse, send the result, leave without running any cleanup
+        try:
+            os.close(read_end)
+            devnull = os.open(os.devnull, os.O_WRONLY)  # a Rust abort message is noise here
+            os.dup2(devnull, 2)
+            ceiling = _virtual_size() + int(setting("limits", "reader_memory_mb")) * 2**20
+            resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+            try:
+                payload = pickle.dumps(("ok", func(*args)))
+            except BaseException as exc:  # sent to the parent, which decides
+                try:
+                    payload = pickle.dumps(("error", exc))
+                except Exception:
+                    payload = pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: "
+                                                                 f"{exc}")))
+            with os.fdopen(write_end, "wb") as stream:
+                stream.write(payload)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as stream:
+        payload = stream.read()
+    os.waitpid(pid, 0)
+    if not payload:
+        raise IsolationError(
+            "the reader ran out of memory or crashed on this file (it asks for more than "
+            f"{setting('limits', 'reader_memory_mb'):,} MB, or is damaged)")
+    kind, value = pickle.loads(payload)
+    if kind == "error":
+        raise value
+    return value
