@@ -72,5 +72,8 @@ def run_bounded(func: Callable[..., Any], *args: Any) -> Any:
             f"{setting('limits', 'reader_memory_mb'):,} MB, or is damaged)")
     kind, value = pickle.loads(payload)
     if kind == "error":
+        if isinstance(value, MemoryError):
+            raise IsolationError(f"the reader ran out of memory on this file (more than "
+                                 f"{setting('limits', 'reader_memory_mb'):,} MB)")
         raise value
     return value
