@@ -145,9 +145,9 @@ def test_limits_can_be_changed_for_a_run(tmp_path):
 
 
 def test_a_reader_asking_for_too_much_memory_is_stopped(tmp_path):
-    from greendc.reading.isolate import IsolationError, run_bounded
-
     import os
+
+    from greendc.reading.isolate import IsolationError, run_bounded
 
     def greedy():
         return bytearray(8 * 2**30)  # 8 GB, beyond the reader's ceiling
