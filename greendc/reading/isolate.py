@@ -9,6 +9,7 @@ memory.  On systems without ``fork`` the reader runs in-process.
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import pickle
 import resource
@@ -48,6 +49,7 @@ def run_bounded(func: Callable[..., Any], *args: Any) -> Any:
             os.close(read_end)
             devnull = os.open(os.devnull, os.O_WRONLY)  # a Rust abort message is noise here
             os.dup2(devnull, 2)
+            faulthandler.disable()  # so is a fault handler's dump, when one is enabled
             ceiling = _virtual_size() + int(setting("limits", "reader_memory_mb")) * 2**20
             resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
             try:
