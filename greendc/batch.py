@@ -259,6 +259,9 @@ def _worker(task: tuple[Item, str, str, BatchOptions]) -> dict[str, Any]:
 
 def _serve(connection) -> None:
     """A worker process: assess the tasks it is sent until it is sent None."""
+    from greendc.reading.isolate import bound_this_process
+
+    bound_this_process()
     while True:
         task = connection.recv()
         if task is None:
@@ -316,8 +319,9 @@ def _run_pool(todo: list, jobs: int, timeout: float,
                 if not w["process"].is_alive():
                     code = w["process"].exitcode
                     report(_lost(w["task"], "worker_crashed",
-                                 f"the worker process died on this file (exit code {code}); "
-                                 "the file was not assessed"))
+                                 f"the worker process died on this file (exit code {code}: a "
+                                 "crash in a native reader, or memory beyond the limit); the "
+                                 "file was not assessed"))
                 elif time.monotonic() - w["since"] > timeout:
                     w["process"].kill()
                     w["process"].join(5)

@@ -206,3 +206,21 @@ def test_two_batches_share_one_registry(inbox, tmp_path):
     assert per_run[0][1] == per_run[0][2] == per_run[1][1] == per_run[1][2]
     for i in (1, 2):
         assert len(_summary_rows(tmp_path / f"out{i}")) == per_run[0][1]
+
+
+def test_a_worker_is_memory_bounded(inbox, tmp_path, monkeypatch):
+    from greendc import batch
+
+    real = batch._worker
+
+    def greedy(task):
+        if task[0].name == "gj.csv":
+            bytearray(64 * 2**30)  # far beyond the worker's ceiling: refused, not swapped in
+        return real(task)
+
+    monkeypatch.setattr(batch, "_worker", greedy)
+    result = run_batch(inbox, tmp_path / "out", BatchOptions(jobs=2))
+    by_name = {r["name"]: r for r in result.records}
+    assert by_name["gj.csv"]["status"] == "invalid"
+    assert by_name["gj.csv"]["errors"][0]["code"] == "worker_crashed"
+    assert by_name["legacy.xls"]["status"] == "valid"

@@ -23,6 +23,20 @@ class IsolationError(Exception):
     """The child reader died (out of memory, or a crash in native code)."""
 
 
+_in_process = False  # set in batch workers, which are themselves supervised and bounded
+
+
+def bound_this_process() -> None:
+    """Limit this process's memory the way a reader child is limited, and read in-process from
+    now on.  For batch workers: the pool replaces a worker that dies, so a fork per file would
+    only cost time."""
+    global _in_process
+    ceiling = _virtual_size() + int(setting("limits", "reader_memory_mb")) * 2**20
+    if ceiling > 0 and hasattr(resource, "RLIMIT_AS"):
+        resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+    _in_process = True
+
+
 def _virtual_size() -> int:
     try:
         with open("/proc/self/status", encoding="ascii") as status:
@@ -40,8 +54,12 @@ def run_bounded(func: Callable[..., Any], *args: Any) -> Any:
     Exceptions raised by ``func`` are raised again here (as they are, when they can be pickled);
     a child that dies raises :class:`IsolationError`.
     """
-    if not hasattr(os, "fork"):
-        return func(*args)
+    if _in_process or not hasattr(os, "fork"):
+        try:
+            return func(*args)
+        except MemoryError:
+            raise IsolationError(f"the reader ran out of memory on this file (more than "
+                                 f"{setting('limits', 'reader_memory_mb'):,} MB)") from None
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: parse, send the result, leave without running any cleanup
