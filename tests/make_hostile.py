@@ -166,7 +166,7 @@ def main() -> None:
                 + zipfile.ZipFile(io.BytesIO(GOOD)).read("xl/workbook.xml").split(b"?>", 1)[1]
             }
         ),
-        "not_a_workbook",
+        "beyond_limits",
         "a DTD in workbook.xml",
     )
 
@@ -179,7 +179,7 @@ def main() -> None:
     fault(
         "zip_bomb.xlsx",
         rezip({sheet: bomb}),
-        "not_a_workbook",
+        "beyond_limits",
         "zip bomb: 60 MB of sheet XML compressed a thousandfold",
     )
     fault(
@@ -193,7 +193,7 @@ def main() -> None:
         book.create_sheet(f"s{i}")
     buffer = io.BytesIO()
     book.save(buffer)
-    fault("too_many_sheets.xlsx", buffer.getvalue(), "not_a_workbook", "205 sheets")
+    fault("too_many_sheets.xlsx", buffer.getvalue(), "beyond_limits", "205 sheets")
     fault(
         "wide_header.csv",
         "Period,Facility energy (kWh),IT energy (kWh),"

@@ -199,6 +199,8 @@ def _open_book(path: Path, data: bytes, kind: str):
     try:
         return XlsxBook(data) if kind == "xlsx" else XlsBook(data)
     except SheetError as exc:
+        if exc.limit:  # refused on purpose: saving it again would not help
+            raise InputError(path, f"refused: {exc}", code="beyond_limits") from None
         if kind == "xls":
             hint = ("a password-protected or damaged workbook" if b"EncryptedPackage" in data
                     or "encrypt" in str(exc).lower() else "a damaged or unsupported .xls file")

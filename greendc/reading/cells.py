@@ -68,7 +68,14 @@ def is_native_failure(exc: BaseException) -> bool:
 
 
 class SheetError(Exception):
-    """The workbook's structure cannot be read (the reader turns this into an InputError)."""
+    """The workbook's structure cannot be read (the reader turns this into an InputError).
+
+    ``limit`` is True when the workbook was refused on purpose (a limit, a DTD), not damaged.
+    """
+
+    def __init__(self, message: str, limit: bool = False) -> None:
+        super().__init__(message)
+        self.limit = limit
 
 
 def iterparse(source, events=("end",)):
@@ -77,7 +84,7 @@ def iterparse(source, events=("end",)):
         yield from _defused_iterparse(source, events=events, forbid_dtd=True)
     except DefusedXmlException as exc:
         raise SheetError(f"the workbook's XML declares a DTD or entities, which greendc does "
-                         f"not accept ({type(exc).__name__})") from None
+                         f"not accept ({type(exc).__name__})", limit=True) from None
 
 
 def _check_archive(archive: zipfile.ZipFile) -> None:
@@ -88,12 +95,12 @@ def _check_archive(archive: zipfile.ZipFile) -> None:
     total = sum(i.file_size for i in infos)
     if total > limit:
         raise SheetError(f"the workbook inflates to {total / 1e6:,.0f} MB, more than the "
-                         f"{limit / 1e6:,.0f} MB limit")
+                         f"{limit / 1e6:,.0f} MB limit", limit=True)
     for info in infos:
         packed = max(info.compress_size, 1)
         if info.file_size > 1e6 and info.file_size > ratio * packed:
             raise SheetError(f"{info.filename} is compressed {info.file_size / packed:,.0f} to 1, "
-                             f"beyond the {ratio} to 1 limit (a zip bomb?)")
+                             f"beyond the {ratio} to 1 limit (a zip bomb?)", limit=True)
 
 
 def _check_dimension(sheet: str, ref: str) -> None:
@@ -106,7 +113,7 @@ def _check_dimension(sheet: str, ref: str) -> None:
     if rows > setting("limits", "max_rows") or columns > setting("limits", "max_columns"):
         raise SheetError(f"sheet {sheet!r} declares {rows:,} rows and {columns:,} columns "
                          f"({ref}), beyond the limits of {setting('limits', 'max_rows'):,} rows "
-                         f"and {setting('limits', 'max_columns'):,} columns")
+                         f"and {setting('limits', 'max_columns'):,} columns", limit=True)
 
 
 def column_index(letters: str) -> int:
@@ -175,7 +182,7 @@ class XlsxBook:
             raise SheetError(f"the workbook's parts cannot be read: {exc}") from None
         if len(self._sheets) > setting("limits", "max_sheets"):
             raise SheetError(f"the workbook has {len(self._sheets)} sheets, more than the "
-                             f"{setting('limits', 'max_sheets')} limit")
+                             f"{setting('limits', 'max_sheets')} limit", limit=True)
 
     def _read(self, name: str) -> bytes:
         return self._zip.read(name)
