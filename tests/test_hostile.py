@@ -159,3 +159,20 @@ def test_a_reader_asking_for_too_much_memory_is_stopped(tmp_path):
     assert run_bounded(sum, [1, 2, 3]) == 6
     with pytest.raises(ZeroDivisionError):
         run_bounded(divmod, 1, 0)
+
+
+def test_a_reader_that_hangs_is_stopped():
+    import time as clock
+
+    from greendc import reference
+    from greendc.reading.isolate import IsolationError, run_bounded
+
+    reference.set_limit("batch_seconds_per_file", 1)
+    try:
+        start = clock.perf_counter()
+        with pytest.raises(IsolationError, match="longer than 1 s"):
+            run_bounded(clock.sleep, 30)
+        assert clock.perf_counter() - start < 10
+    finally:
+        reference._overrides.clear()
+        reference.setting.cache_clear()

@@ -13,6 +13,9 @@ import faulthandler
 import os
 import pickle
 import resource
+import select
+import signal
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -46,6 +49,25 @@ def _virtual_size() -> int:
     except OSError:
         pass
     return 0
+
+
+def _read_all(fd: int, pid: int, timeout: float) -> bytes | None:
+    """Everything the child writes, or None (and the child killed) after ``timeout`` seconds."""
+    chunks = []
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([fd], [], [], max(left, 0))
+            if not ready:
+                os.kill(pid, signal.SIGKILL)
+                return None
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
 
 
 def run_bounded(func: Callable[..., Any], *args: Any) -> Any:
@@ -83,9 +105,12 @@ def run_bounded(func: Callable[..., Any], *args: Any) -> Any:
         finally:
             os._exit(0)
     os.close(write_end)
-    with os.fdopen(read_end, "rb") as stream:
-        payload = stream.read()
+    payload = _read_all(read_end, pid, float(setting("limits", "batch_seconds_per_file")))
     os.waitpid(pid, 0)
+    if payload is None:
+        raise IsolationError(f"the reader took longer than "
+                             f"{setting('limits', 'batch_seconds_per_file'):g} s on this file "
+                             "and was stopped")
     if not payload:
         raise IsolationError(
             "the reader ran out of memory or crashed on this file (it asks for more than "
