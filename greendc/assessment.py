@@ -126,9 +126,9 @@ class Assessment:
         return json.dumps(data if data is not None else self.to_dict(), ensure_ascii=False,
                           indent=2, allow_nan=False)
 
-    def write_json(self, path: str | Path) -> Path:
+    def write_json(self, path: str | Path, data: dict[str, Any] | None = None) -> Path:
         path = Path(path)
-        path.write_text(self.to_json() + "\n", encoding="utf-8")
+        path.write_text(self.to_json(data) + "\n", encoding="utf-8")
         return path
 
 
@@ -214,7 +214,8 @@ def assess_submission(sub: Submission, options: Options | None = None) -> Assess
                         period=result.period)
     packs = options.criteria if options.criteria is not None else rules.default_packs(facts)
     result.criteria = [rules.evaluate(rules.load_pack(p), facts) for p in packs]
-    result.savings = _savings(full, result, fuel_factors)
+    full_energy = energy if full is sub else metrics.boundary_energy(full.energy, fuel_factors)
+    result.savings = _savings(full, full_energy, totals, result)
     for entry in result.savings["measures"]:
         if entry.get("declared_flag"):
             result.findings.append(Finding(
@@ -226,14 +227,17 @@ def assess_submission(sub: Submission, options: Options | None = None) -> Assess
     return result
 
 
-def _savings(full: Submission, result: Assessment, fuel_factors: dict[str, float]) -> dict:
-    """The savings section: measures, totals and the path to the PUE thresholds not met."""
+def _savings(full: Submission, full_energy: pd.DataFrame, totals: dict[str, float],
+             result: Assessment) -> dict:
+    """The savings section: measures, totals and the path to the PUE thresholds not met.
+
+    ``full_energy`` is the whole data span with its boundary columns (baselines lie before the
+    reporting period); ``totals`` are the reporting period's sums.
+    """
     money = {"coal_kgce_per_kwh": factors.coal_equivalent().value,
              "grid_kgco2_per_kwh": result.metrics["co2_t"]["basis"]["grid_factor"]["value"],
              "price": full.facility.get("electricity_price_cny_per_kwh")}
     pue = result.metrics["pue"]["value"]
-    full_energy = metrics.boundary_energy(full.energy, fuel_factors)
-    totals = metrics.totals(metrics.boundary_energy(result.submission.energy, fuel_factors))
     section = savings.assess_measures(full.measures, full_energy, totals, result.period,
                                       full.granularity, pue, money)
     targets: dict[float, str] = {}

@@ -133,18 +133,19 @@ def _write_outputs(assessment, report: Path | None, json_path: str | None, lang:
     from greendc.reporting import write_html
 
     echo = functools.partial(click.echo, err=json_path == "-")
+    data = assessment.to_dict()  # one dictionary for the JSON, the report and the workbook
     if json_path == "-":
-        click.echo(assessment.to_json())
+        click.echo(assessment.to_json(data))
     elif json_path:
-        echo(f"JSON    {assessment.write_json(json_path)}")
+        echo(f"JSON    {assessment.write_json(json_path, data)}")
     if not assessment.ok:
         raise assessment.error()
     if report:
-        echo(f"report  {write_html(assessment, report, lang, template_dir, kind)}")
+        echo(f"report  {write_html(assessment, report, lang, template_dir, kind, data)}")
     if xlsx:
         from greendc.export import write_xlsx
 
-        echo(f"Excel   {write_xlsx(assessment, xlsx, lang)}")
+        echo(f"Excel   {write_xlsx(assessment, xlsx, lang, data)}")
     echo(_summary(assessment))
 
 

@@ -17,6 +17,7 @@ def run_demo(out_dir: str | Path, *, freq: str = "15min",
     assessment = assess(submission)
     if not assessment.ok:  # the generator is ours: an error here is a bug, not bad input
         raise RuntimeError(f"demo submission failed validation: {assessment.error()}")
-    report = write_html(assessment, out_dir / "report.html", lang)
-    result = assessment.write_json(out_dir / "result.json")
+    data = assessment.to_dict()
+    report = write_html(assessment, out_dir / "report.html", lang, result=data)
+    result = assessment.write_json(out_dir / "result.json", data)
     return assessment, {"submission": submission, "report": report, "result": result}

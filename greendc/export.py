@@ -24,12 +24,14 @@ def safe_text(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
-def write_xlsx(assessment: Assessment, path: str | Path, lang: str = "zh") -> Path:
-    """Write the assessment as an .xlsx workbook with one filterable sheet per topic."""
+def write_xlsx(assessment: Assessment, path: str | Path, lang: str = "zh",
+               result: dict[str, Any] | None = None) -> Path:
+    """Write the assessment as an .xlsx workbook with one filterable sheet per topic;
+    ``result`` is ``assessment.to_dict()`` when the caller already has it."""
     import xlsxwriter
 
     path = Path(path)
-    result = assessment.to_dict()
+    result = result if result is not None else assessment.to_dict()
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
                                            "strings_to_urls": False,
                                            "strings_to_numbers": False})

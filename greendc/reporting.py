@@ -335,7 +335,8 @@ def render_html(assessment: Assessment, lang: str = "zh", template_dir: str | Pa
 
 
 def write_html(assessment: Assessment, path: str | Path, lang: str = "zh",
-               template_dir: str | Path | None = None, kind: str = "full") -> Path:
+               template_dir: str | Path | None = None, kind: str = "full",
+               result: dict[str, Any] | None = None) -> Path:
     path = Path(path)
-    path.write_text(render_html(assessment, lang, template_dir, kind), encoding="utf-8")
+    path.write_text(render_html(assessment, lang, template_dir, kind, result), encoding="utf-8")
     return path

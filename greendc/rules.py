@@ -36,7 +36,6 @@ OPERATORS = ("<=", "<", ">=", ">", "==", "between", "in", "present", "linear_sco
 KINDS = ("gate", "score", "grade", "advisory", "declared")
 CONFIDENCE = ("confirmed", "secondary", "unverified", "convention")
 CONDITION_OPS = ("==", "!=", "<", "<=", ">", ">=", "in", "not_in", "before", "after")
-VERDICTS = ("pass", "fail", "not_applicable", "insufficient_data", "declared")
 PACK_KEYS = {"id", "version", "title_zh", "title_en", "description", "kind", "jurisdiction",
              "applies_when", "effective_from", "effective_to", "source", "confidence", "note",
              "default_for"}

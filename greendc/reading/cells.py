@@ -241,9 +241,6 @@ class XlsxBook:
         return {i for i, fmt in enumerate(xfs)
                 if fmt in _BUILTIN_DATE_FORMATS or (fmt in custom and is_date_format(custom[fmt]))}
 
-    def sheet_xml_size(self, sheet: str) -> int:
-        return self._zip.getinfo(self._sheets[sheet]).file_size
-
     def rows(self, sheet: str, max_rows: int | None = None) -> Iterator[Row]:
         """Rows of ``sheet`` that hold at least one cell, up to row number ``max_rows``."""
         target = self._sheets[sheet]
