@@ -18,6 +18,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -60,7 +61,7 @@ def demo_result(freq: str) -> dict:
     return result
 
 
-def recordings() -> dict[str, "callable"]:
+def recordings() -> dict[str, Callable[[], dict]]:
     """Recording name -> a function giving its value: one per corpus, one per demo frequency."""
     out = {}
     for corpus, folder in SOURCES.items():
