@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from greendc import assessment, reading, synthetic
-from greendc.reporting import render_html
+from greendc import assessment, reading
+from greendc.authoring import synthetic
+from greendc.report.html import render_html
 
 
 def median_ms(func, runs: int) -> float:
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "interval.xlsx"
         if args.freq == "MS":
-            from greendc.workbook import write_submission
+            from greendc.authoring.template import write_submission
 
             write_submission(path, facility=synthetic.DEMO_FACILITY,
                              energy=synthetic.monthly_table().loc["2025"], lang="en")

@@ -25,9 +25,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from greendc import synthetic
+from greendc.authoring import synthetic
+from greendc.authoring.template import write_submission
 from greendc.batch import BatchOptions, run_batch
-from greendc.workbook import write_submission
 
 
 def make_inbox(folder: Path, n: int) -> dict[str, int]:

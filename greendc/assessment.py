@@ -16,12 +16,19 @@ from typing import Any
 
 import pandas as pd
 
-from greendc import __version__, factors, indicators, metrics, rules, savings, validation
-from greendc.errors import InputError, Place
-from greendc.findings import Finding, errors
-from greendc.indicators import Options
-from greendc.reading import Submission, read_submission
-from greendc.reference import setting
+from greendc import __version__, validation
+from greendc.criteria import Facts, PackResult, default_packs, evaluate, load_pack
+from greendc.criteria.thresholds import failed_targets
+from greendc.errors import InputError
+from greendc.findings import Finding, Place, errors
+from greendc.metrics import aggregate, suite
+from greendc.reading.read import read_submission
+from greendc.reading.sniff import Source
+from greendc.reading.submission import Submission
+from greendc.reference import factors
+from greendc.reference.names import DC, FACILITY, IT, SUBSYSTEMS
+from greendc.reference.options import Options
+from greendc.savings import assess_measures, path_to_target
 
 SCHEMA_VERSION = "1"
 
@@ -46,7 +53,7 @@ class Assessment:
     metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
     monthly: pd.DataFrame | None = None
     daily: pd.DataFrame | None = None
-    criteria: list[rules.PackResult] = field(default_factory=list)
+    criteria: list[PackResult] = field(default_factory=list)
     savings: dict[str, Any] = field(default_factory=dict)
     generated_at: dt.datetime = field(
         default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0))
@@ -78,24 +85,23 @@ class Assessment:
         sub = self.submission
         monthly = []
         if self.monthly is not None:
-            parts = [c for c in ("cooling_energy_kwh", "power_loss_energy_kwh",
-                                 "other_energy_kwh") if c in self.monthly]
+            parts = [c for c in SUBSYSTEMS if c in self.monthly]
             extra = [c for c in self.monthly.columns if c not in (
-                metrics.FACILITY, metrics.IT, metrics.DC, "pue", "ttm_pue", "periods")]
+                FACILITY, IT, DC, "pue", "ttm_pue", "periods")]
             for month, row in self.monthly.iterrows():
                 entry = {"month": month.strftime("%Y-%m"),
-                         "facility_kwh": row[metrics.FACILITY],
-                         "it_kwh": row[metrics.IT], "dc_kwh": row[metrics.DC],
+                         "facility_kwh": row[FACILITY],
+                         "it_kwh": row[IT], "dc_kwh": row[DC],
                          "pue": row["pue"], "ttm_pue": row["ttm_pue"],
                          "periods": int(row["periods"])}
                 entry.update({energy_key(c): row[c] for c in extra})
                 if parts:
-                    entry["unmetered_kwh"] = (row[metrics.DC] - row[metrics.IT]
+                    entry["unmetered_kwh"] = (row[DC] - row[IT]
                                               - sum(row[c] for c in parts))
                 monthly.append(entry)
         daily = []
         if self.daily is not None:
-            frame = self.daily[[metrics.DC, metrics.IT, "pue"]]
+            frame = self.daily[[DC, IT, "pue"]]
             for day, (dc_kwh, it_kwh, pue) in zip(frame.index, frame.to_numpy(), strict=True):
                 daily.append({"date": day.strftime("%Y-%m-%d"), "dc_kwh": dc_kwh,
                               "it_kwh": it_kwh, "pue": pue})
@@ -161,18 +167,28 @@ def _period(sub: Submission, months: int) -> dict[str, Any]:
     }
 
 
-def assess(path: str | Path, options: Options | None = None) -> Assessment:
+def assess(source: Source, options: Options | None = None, *,
+           name: str | None = None) -> Assessment:
     """Read, validate and measure one submission file.
 
-    Returns an :class:`Assessment`; when the data have errors (``assessment.ok`` is False) it
-    carries them and no metrics.
+    Parameters
+    ----------
+    source : a path, the file's bytes, or a binary file object
+    options : the run's choices (column names, limits, criteria, factors); defaults when None
+    name : the name the file goes by (default: the path or the file object's name)
+
+    Returns
+    -------
+    Assessment
+        When the data have errors (``assessment.ok`` is False) it carries them and no metrics.
 
     Raises
     ------
     InputError
         The file cannot be read as a submission at all (see :func:`read_submission`).
     """
-    return assess_submission(read_submission(path), options)
+    options = options or Options()
+    return assess_submission(read_submission(source, options, name=name), options)
 
 
 def assess_submission(sub: Submission, options: Options | None = None) -> Assessment:
@@ -194,27 +210,21 @@ def assess_submission(sub: Submission, options: Options | None = None) -> Assess
     if not result.ok:
         return result
     fuel_factors = {name: spec["kwh_per_unit"] for name, spec in factors.fuels().items()}
-    energy = metrics.boundary_energy(sub.energy, fuel_factors)
-    totals = metrics.totals(energy)
+    energy = aggregate.boundary_energy(sub.energy, fuel_factors)
+    totals = aggregate.totals(energy)
     result.energy = {energy_key(k): v for k, v in totals.items()}
-    result.monthly = metrics.monthly(energy)
+    result.monthly = aggregate.monthly(energy)
     if sub.granularity not in ("monthly", "irregular"):
-        result.daily = metrics.daily(energy)
-    result.metrics, found = indicators.compute(sub, energy, totals, result.period, options,
-                                               result.monthly)
+        result.daily = aggregate.daily(energy)
+    result.metrics, found = suite.compute(sub, energy, totals, result.period, options,
+                                          result.monthly)
     result.findings.extend(found)
-    declared = sub.facility.get("declared_pue")
-    value = result.metrics["pue"]["value"]
-    if declared is not None and abs(declared - value) >= setting("declared_pue", "tolerance"):
-        result.findings.append(Finding("declared_pue_differs", "warning",
-                                       Place(key="declared_pue"),
-                                       {"declared": declared, "metered": value,
-                                        "diff": declared - value}))
-    facts = rules.Facts(metrics=result.metrics, facility=sub.facility, energy=result.energy,
-                        period=result.period)
-    packs = options.criteria if options.criteria is not None else rules.default_packs(facts)
-    result.criteria = [rules.evaluate(rules.load_pack(p), facts) for p in packs]
-    full_energy = energy if full is sub else metrics.boundary_energy(full.energy, fuel_factors)
+    result.findings.extend(validation.check_result(sub, result.metrics))
+    facts = Facts(metrics=result.metrics, facility=sub.facility, energy=result.energy,
+                  period=result.period)
+    packs = options.criteria if options.criteria is not None else default_packs(facts)
+    result.criteria = [evaluate(load_pack(p), facts) for p in packs]
+    full_energy = energy if full is sub else aggregate.boundary_energy(full.energy, fuel_factors)
     result.savings = _savings(full, full_energy, totals, result)
     for entry in result.savings["measures"]:
         if entry.get("declared_flag"):
@@ -238,17 +248,10 @@ def _savings(full: Submission, full_energy: pd.DataFrame, totals: dict[str, floa
              "grid_kgco2_per_kwh": result.metrics["co2_t"]["basis"]["grid_factor"]["value"],
              "price": full.facility.get("electricity_price_cny_per_kwh")}
     pue = result.metrics["pue"]["value"]
-    section = savings.assess_measures(full.measures, full_energy, totals, result.period,
+    section = assess_measures(full.measures, full_energy, totals, result.period,
                                       full.granularity, pue, money)
-    targets: dict[float, str] = {}
-    for pack in result.criteria:
-        for finding in pack.findings:
-            if (finding.verdict == "fail" and finding.rule.metric in rules.PUE_LIKE
-                    and finding.rule.kind in ("gate", "grade")
-                    and isinstance(finding.required, int | float)):
-                targets.setdefault(float(finding.required), f"{pack.pack.id}/{finding.rule.id}")
-    section["path_to_target"] = savings.path_to_target(
-        totals, pue, [{"pue": v, "label": label} for v, label in sorted(targets.items())], money)
+    section["path_to_target"] = path_to_target(totals, pue, failed_targets(result.criteria),
+                                               money)
     section["basis"] = {"coal_kgce_per_kwh": money["coal_kgce_per_kwh"],
                         "grid_factor": result.metrics["co2_t"]["basis"]["grid_factor"],
                         "price_cny_per_kwh": money["price"]}

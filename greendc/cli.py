@@ -17,35 +17,36 @@ from greendc import __version__
 from greendc.errors import GreenDCError
 
 
-def _load_aliases(ctx, param, value):
-    from greendc.reference import add_column_aliases
+def _read_aliases(ctx, param, value):
+    """The extra column names of every --aliases file, merged (checked here, at parse time)."""
+    from greendc.reference.columns import merge_aliases, read_alias_file
 
-    for path in value or ():
-        try:
-            add_column_aliases(path)
-        except GreenDCError as exc:
-            raise click.BadParameter(str(exc)) from None
-    return value
+    try:
+        return merge_aliases(*(read_alias_file(path) for path in value or ()))
+    except GreenDCError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
-def _set_limits(ctx, param, value):
-    from greendc.reference import set_limit
+def _read_limits(ctx, param, value):
+    """The --limit KEY=VALUE changes as a Limits value."""
+    from greendc.reference.settings import Limits
 
+    limits = Limits()
     for text in value or ():
         key, _, number = text.partition("=")
         try:
-            set_limit(key.strip(), float(number))
+            limits = limits.changed(key.strip(), float(number))
         except (GreenDCError, ValueError) as exc:
             raise click.BadParameter(f"{text}: {exc}") from None
-    return value
+    return limits
 
 
-LIMITS = click.option("--limit", multiple=True, metavar="KEY=VALUE", callback=_set_limits,
-                      expose_value=False, is_eager=True,
+LIMITS = click.option("--limit", "limits", multiple=True, metavar="KEY=VALUE",
+                      callback=_read_limits,
                       help="Change a limit for this run, e.g. max_file_mb=500 or "
                            "batch_seconds_per_file=60 (see docs/submission-format.md).")
 ALIASES = click.option("--aliases", multiple=True, type=click.Path(dir_okay=False, exists=True),
-                       callback=_load_aliases, expose_value=False, is_eager=True,
+                       callback=_read_aliases,
                        help="A TOML file of extra column names ([it_energy_kwh] aliases = [...]); "
                             "may be repeated.")
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
@@ -76,61 +77,11 @@ def main() -> None:
     """
 
 
-def _summary(assessment) -> str:
-    pue = assessment.metrics["pue"]
-    period = assessment.period
-    flag = " (provisional)" if pue["basis"]["provisional"] else ""
-    category = pue["basis"]["measurement_category"]
-    flag += f", category {category}" if category else ""
-    lines = [
-        f"{assessment.facility_name}",
-        f"  period   {period['start']} to {period['end']} ({period['granularity']}, "
-        f"coverage {period['coverage']:.1%})" if period["coverage"] is not None else
-        f"  period   {period['start']} to {period['end']} ({period['granularity']})",
-        f"  PUE      {pue['value']:.3f}{flag}",
-        f"  energy   facility {assessment.energy['facility_kwh'] / 1000:,.0f} MWh, "
-        f"IT {assessment.energy['it_kwh'] / 1000:,.0f} MWh",
-    ]
-    shown = [(name, _format_metric(assessment.metrics[name]))
-             for name in ("ttm_pue", "wue_l_per_kwh", "cue_kgco2_per_kwh", "ref", "ere",
-                          "it_utilisation", "rack_occupancy", "energy_tce_equivalent", "co2_t")
-             if assessment.metrics[name]["value"] is not None]
-    if shown:
-        lines.append("  " + ", ".join(f"{name} {text}" for name, text in shown))
-    for result in assessment.criteria:
-        extra = []
-        if result.grade:
-            extra.append(f"grade {result.grade}")
-        if result.score is not None:
-            extra.append(f"score {result.score:.1f}/{result.max_score:g}")
-        failed = [f.rule.id for f in result.findings if f.verdict == "fail"
-                  and f.rule.kind == "gate"]
-        if failed:
-            extra.append("failed: " + ", ".join(failed))
-        tail = f" ({'; '.join(extra)})" if extra else ""
-        lines.append(f"  {result.pack.id:<24} {result.verdict}{tail}")
-    warnings = [f for f in assessment.findings if f.severity == "warning"]
-    if warnings:
-        lines.append(f"  {len(warnings)} warning(s):")
-        lines += [f"    - {f.describe()}" for f in warnings[:5]]
-        if len(warnings) > 5:
-            lines.append(f"    ... and {len(warnings) - 5} more (see the report)")
-    return "\n".join(lines)
-
-
-def _format_metric(metric: dict) -> str:
-    value, unit = metric["value"], metric["unit"]
-    if unit in ("tce", "tCO2"):
-        return f"{value:,.0f} {unit}"
-    if unit == "1" and value <= 1:
-        return f"{value:.3f}"
-    return f"{value:.3f}" + (f" {unit}" if unit != "1" else "")
-
-
 def _write_outputs(assessment, report: Path | None, json_path: str | None, lang: str,
                    template_dir: str | None, kind: str = "full",
                    xlsx: Path | None = None) -> None:
-    from greendc.reporting import write_html
+    from greendc.report.html import write_html
+    from greendc.report.text import text_summary
 
     echo = functools.partial(click.echo, err=json_path == "-")
     data = assessment.to_dict()  # one dictionary for the JSON, the report and the workbook
@@ -143,10 +94,10 @@ def _write_outputs(assessment, report: Path | None, json_path: str | None, lang:
     if report:
         echo(f"report  {write_html(assessment, report, lang, template_dir, kind, data)}")
     if xlsx:
-        from greendc.export import write_xlsx
+        from greendc.report.excel import write_xlsx
 
         echo(f"Excel   {write_xlsx(assessment, xlsx, lang, data)}")
-    echo(_summary(assessment))
+    echo(text_summary(assessment))
 
 
 @main.command()
@@ -182,24 +133,26 @@ def _write_outputs(assessment, report: Path | None, json_path: str | None, lang:
 @_user_errors
 def assess(submission: Path, report: Path | None, json_path: str | None, no_report: bool,
            kind: str, xlsx: Path | None, template_dir: str | None, grid_factor: str | None,
-           coal_equal_value: float | None, criteria: str | None, lang: str) -> None:
+           coal_equal_value: float | None, criteria: str | None, aliases, limits,
+           lang: str) -> None:
     """Assess one submission workbook (.xlsx) or CSV energy table.
 
     Writes an HTML report and, with --json, the JSON result; prints the headline figures.
     Exits 1 when the file cannot be assessed, printing where the first problem is.
     """
     from greendc.assessment import assess as run
-    from greendc.factors import parse_grid_choice
-    from greendc.indicators import Options
+    from greendc.reference.factors import parse_grid_choice
+    from greendc.reference.options import Options
 
     packs = None
     if criteria is not None:
-        from greendc.rules import load_pack
+        from greendc.criteria import load_pack
 
         packs = tuple(p.strip() for p in criteria.split(",") if p.strip())
         for pack in packs:  # fail on a bad pack before reading the workbook
             load_pack(pack)
-    options = Options(grid=parse_grid_choice(grid_factor) if grid_factor else {},
+    options = Options(aliases=aliases, limits=limits,
+                      grid=parse_grid_choice(grid_factor) if grid_factor else {},
                       coal_equal_value_kgce_per_kwh=coal_equal_value, criteria=packs)
     if report is None and not no_report:
         report = Path(f"{submission.stem}.report.html")
@@ -214,16 +167,18 @@ def assess(submission: Path, report: Path | None, json_path: str | None, no_repo
 @ALIASES
 @LIMITS
 @LANG
-def validate(files: tuple[Path, ...], as_json: bool, lang: str) -> None:
+def validate(files: tuple[Path, ...], as_json: bool, aliases, limits, lang: str) -> None:
     """Check submission files and list every problem with its place.
 
     Exits 0 when every file can be assessed, 1 otherwise.
     """
     import json
 
+    from greendc.reference.options import Options
     from greendc.validation import check_file
 
-    checks = [check_file(path) for path in files]
+    options = Options(aliases=aliases, limits=limits)
+    checks = [check_file(path, options) for path in files]
     if as_json:
         click.echo(json.dumps([c.to_dict() for c in checks], ensure_ascii=False, indent=2))
     else:
@@ -253,7 +208,7 @@ def validate(files: tuple[Path, ...], as_json: bool, lang: str) -> None:
 @LANG
 @_user_errors
 def batch(inbox: Path, out_dir: Path, jobs: int, criteria: str | None, force: bool,
-          db: Path | None, lang: str) -> None:
+          db: Path | None, aliases, limits, lang: str) -> None:
     """Assess every submission under INBOX (xlsx, xls, csv, and zip archives of them).
 
     Writes one report and JSON per file, summary.xlsx, index.html and errors.csv into OUT and
@@ -261,9 +216,11 @@ def batch(inbox: Path, out_dir: Path, jobs: int, criteria: str | None, force: bo
     when the batch ran, whatever the verdicts.
     """
     from greendc.batch import BatchOptions, run_batch
+    from greendc.reference.options import Options
 
     packs = tuple(p.strip() for p in criteria.split(",") if p.strip()) if criteria else None
-    options = BatchOptions(jobs=jobs, criteria=packs, lang=lang, force=force, db=db)
+    options = BatchOptions(jobs=jobs, lang=lang, force=force, db=db,
+                           options=Options(aliases=aliases, limits=limits, criteria=packs))
     interactive = sys.stderr.isatty()
     last = [0.0]
 
@@ -312,7 +269,7 @@ def criteria() -> None:
 @_user_errors
 def criteria_list() -> None:
     """List the built-in rule packs with their kind, effective date and rule count."""
-    from greendc.rules import builtin_packs, load_pack
+    from greendc.criteria import builtin_packs, load_pack
 
     for pack_id in builtin_packs():
         pack = load_pack(pack_id)
@@ -327,7 +284,7 @@ def criteria_list() -> None:
 @_user_errors
 def criteria_show(pack: str, lang: str) -> None:
     """Show one pack (a built-in id or a .toml path): every rule, threshold and source."""
-    from greendc.rules import load_pack
+    from greendc.criteria import load_pack
 
     p = load_pack(pack)
     click.echo(f"{p.id} (version {p.version}): {p.title(lang)}")
@@ -363,7 +320,7 @@ def criteria_show(pack: str, lang: str) -> None:
 @_user_errors
 def template(output: Path, granularity: str, year: int | None, lang: str) -> None:
     """Write a blank submission workbook to fill in."""
-    from greendc.workbook import write_submission
+    from greendc.authoring.template import write_submission
 
     path = write_submission(output, lang=lang, granularity=granularity, year=year)
     click.echo(f"template  {path}")
@@ -384,14 +341,15 @@ def demo(out_dir: Path, freq: str, lang: str) -> None:
     Produces OUT/submission.xlsx (one year of 15-minute meter data from a documented model),
     OUT/report.html and OUT/result.json.
     """
-    from greendc.demo import run_demo
+    from greendc.authoring.demo import run_demo
+    from greendc.report.text import text_summary
 
     out_dir.mkdir(parents=True, exist_ok=True)
     click.echo(f"writing a year of {freq} data for the demo facility ...")
     assessment, paths = run_demo(out_dir, freq=freq, lang=lang)
     for label, path in paths.items():
         click.echo(f"{label:<11} {path}")
-    click.echo(_summary(assessment))
+    click.echo(text_summary(assessment))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,4 +1,4 @@
-"""Findings: data-quality and validation results that travel with a submission.
+"""Findings and places: data-quality and validation results that travel with a submission.
 
 A finding has a stable reason ``code``, a ``severity`` (``error`` stops the assessment of the
 file, ``warning`` and ``info`` travel into the result and the report), the :class:`Place` it
@@ -11,10 +11,68 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from greendc.errors import Place
-from greendc.reference import message
+from greendc.reference.columns import field_label
+from greendc.reference.messages import message
 
 SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where in a submission something was found.
+
+    All parts are optional; ``row`` is the 1-based row number the user sees in Excel (or the
+    line number in a CSV file), ``column`` the header text or the column letter.
+    """
+
+    sheet: str | None = None
+    row: int | None = None
+    rows: tuple[int, ...] = ()
+    column: str | None = None
+    key: str | None = None  # canonical name of a Facility field, e.g. "declared_pue"
+    more_rows: int = 0  # rows left out of ``rows`` (only the first MAX_ROWS are kept)
+
+    MAX_ROWS = 50
+
+    @classmethod
+    def for_rows(cls, sheet: str | None, rows, column: str | None = None) -> Place:
+        """A place for one or many rows; long lists keep their first rows and a count."""
+        rows = tuple(int(r) for r in rows)
+        if len(rows) == 1:
+            return cls(sheet=sheet, row=rows[0], column=column)
+        return cls(sheet=sheet, rows=rows[:cls.MAX_ROWS], column=column,
+                   more_rows=max(0, len(rows) - cls.MAX_ROWS))
+
+    def describe(self, lang: str = "en") -> str:
+        """The place in words, e.g. ``sheet Energy, row 14, column "IT energy (kWh)"``."""
+        def say(entry: str, **values: object) -> str:
+            return message(f"place.{entry}", lang, **values)
+
+        parts = []
+        if self.sheet:
+            parts.append(say("sheet", sheet=self.sheet))
+        if self.row is not None:
+            parts.append(say("row", row=self.row))
+        elif self.rows:
+            shown = ", ".join(str(r) for r in self.rows[:5])
+            if len(self.rows) + self.more_rows > 5:
+                shown += say("more", n=len(self.rows) + self.more_rows - 5)
+            parts.append(say("rows", rows=shown))
+        if self.column:
+            parts.append(say("column", column=self.column))
+        if self.key:
+            parts.append(say("key", key=field_label(self.key, lang)))
+        return say("separator").join(parts)
+
+    def to_dict(self) -> dict:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "rows": list(self.rows),
+            "more_rows": self.more_rows,
+            "column": self.column,
+            "key": self.key,
+        }
 
 
 @dataclass(frozen=True)
@@ -25,6 +83,8 @@ class Finding:
     params: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if self.place is None:  # an InputError about the whole file has no place
+            object.__setattr__(self, "place", Place())
         if self.severity not in SEVERITIES:
             raise ValueError(f"severity must be one of {SEVERITIES}, not {self.severity!r}")
         message(f"finding.{self.code}", "en", **self.params)  # fail early on a missing entry

@@ -7,8 +7,8 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from greendc import synthetic
-from greendc.workbook import write_submission
+from greendc.authoring import synthetic
+from greendc.authoring.template import write_submission
 
 
 @pytest.fixture(scope="session")

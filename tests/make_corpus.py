@@ -20,8 +20,8 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
-from greendc import synthetic
-from greendc.workbook import write_submission
+from greendc.authoring import synthetic
+from greendc.authoring.template import write_submission
 
 OUT = Path(__file__).resolve().parent / "data" / "corpus"
 MONTHS = synthetic.monthly_table().round(1)

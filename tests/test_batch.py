@@ -162,9 +162,9 @@ def test_worker_crash_and_time_limit_lose_nothing(inbox, tmp_path, monkeypatch):
     import os
     import time
 
-    from greendc import batch
+    from greendc.batch import run as batch
 
-    real = batch._worker
+    real = batch._work
 
     def flaky(task):
         name = task[0].name
@@ -174,7 +174,7 @@ def test_worker_crash_and_time_limit_lose_nothing(inbox, tmp_path, monkeypatch):
             time.sleep(30)  # a file that hangs
         return real(task)
 
-    monkeypatch.setattr(batch, "_worker", flaky)  # fork: the workers inherit the patch
+    monkeypatch.setattr(batch, "_work", flaky)  # fork: the workers inherit the patch
     out = tmp_path / "out"
     result = run_batch(inbox, out, BatchOptions(jobs=2, timeout=2))
     names = [r["name"] for r in result.records]
@@ -183,7 +183,7 @@ def test_worker_crash_and_time_limit_lose_nothing(inbox, tmp_path, monkeypatch):
     assert by_name["gj.csv"]["errors"][0]["code"] == "worker_crashed"
     assert by_name["months_cn.csv"]["errors"][0]["code"] == "time_limit"
     assert by_name["legacy.xls"]["status"] == "valid"  # the batch went on
-    monkeypatch.setattr(batch, "_worker", real)
+    monkeypatch.setattr(batch, "_work", real)
     again = run_batch(inbox, out, BatchOptions(jobs=2))
     assert {r["name"]: r["status"] for r in again.records}["gj.csv"] == "valid"
 
@@ -209,16 +209,16 @@ def test_two_batches_share_one_registry(inbox, tmp_path):
 
 
 def test_a_worker_is_memory_bounded(inbox, tmp_path, monkeypatch):
-    from greendc import batch
+    from greendc.batch import run as batch
 
-    real = batch._worker
+    real = batch._work
 
     def greedy(task):
         if task[0].name == "gj.csv":
             bytearray(64 * 2**30)  # far beyond the worker's ceiling: refused, not swapped in
         return real(task)
 
-    monkeypatch.setattr(batch, "_worker", greedy)
+    monkeypatch.setattr(batch, "_work", greedy)
     result = run_batch(inbox, tmp_path / "out", BatchOptions(jobs=2))
     by_name = {r["name"]: r for r in result.records}
     assert by_name["gj.csv"]["status"] == "invalid"

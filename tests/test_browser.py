@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from greendc import assess
-from greendc.reporting import write_html
+from greendc.report.html import write_html
 
 ARTIFACTS = Path(os.environ.get("GREENDC_ARTIFACTS", Path(__file__).parent / "artifacts"))
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

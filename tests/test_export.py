@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 
 from greendc import assess
-from greendc.export import safe_text, write_xlsx
-from greendc.reporting import render_html
+from greendc.report.excel import safe_text, write_xlsx
+from greendc.report.html import render_html
 
 HOSTILE = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "=HYPERLINK(\"x\")",
            "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]

@@ -73,14 +73,14 @@ def test_peak_memory_is_bounded():
 def test_batch_of_the_whole_corpus_loses_nothing(tmp_path, monkeypatch):
     import os
 
-    from greendc import batch
+    from greendc.batch import run as batch
 
     inbox = tmp_path / "inbox"
     shutil.copytree(HOSTILE, inbox / "hostile")
     (inbox / "hostile" / "expected.json").unlink()
     for name in ("canonical_zh.xlsx", "gj.csv", "legacy.xls"):
         shutil.copy(CORPUS / name, inbox / name)
-    real = batch._worker
+    real = batch._work
 
     def crash_once(task):
         if task[0].name == "hostile/year_9999.csv":
@@ -98,7 +98,7 @@ def test_batch_of_the_whole_corpus_loses_nothing(tmp_path, monkeypatch):
 
     with pytest.raises(Killed):  # killed mid-run ...
         run_batch(inbox, out, BatchOptions(jobs=2, timeout=60), kill_after_ten)
-    monkeypatch.setattr(batch, "_worker", crash_once)
+    monkeypatch.setattr(batch, "_work", crash_once)
     result = run_batch(inbox, out, BatchOptions(jobs=2, timeout=60))  # ... and run again
     names = [r["name"] for r in result.records]
     assert len(names) == len(set(names))
@@ -118,7 +118,7 @@ def test_batch_of_the_whole_corpus_loses_nothing(tmp_path, monkeypatch):
         assert status[f"hostile/{name}"]["status"] == "invalid", name
     assert not any(p.name == "evil.csv" for p in tmp_path.rglob("*"))  # nothing escaped
     # killed and run again: every file once more, the finished ones reused
-    monkeypatch.setattr(batch, "_worker", real)
+    monkeypatch.setattr(batch, "_work", real)
     again = run_batch(inbox, out, BatchOptions(jobs=2))
     assert sorted(r["name"] for r in again.records) == sorted(names)
     assert again.skipped > 0
@@ -129,50 +129,44 @@ def test_batch_of_the_whole_corpus_loses_nothing(tmp_path, monkeypatch):
 def test_limits_can_be_changed_for_a_run(tmp_path):
     from click.testing import CliRunner
 
-    from greendc import reference
     from greendc.cli import main
 
     path = tmp_path / "m.csv"
     path.write_text((CORPUS / "gj.csv").read_text(encoding="utf-8"), encoding="utf-8")
-    try:
-        result = CliRunner().invoke(main, ["validate", str(path), "--limit", "max_rows=5"])
-        assert result.exit_code == 1 and "more than the 5 limit" in result.output
-        bad = CliRunner().invoke(main, ["validate", str(path), "--limit", "max_pies=5"])
-        assert bad.exit_code == 2 and "unknown limit 'max_pies'" in bad.output
-    finally:
-        reference._overrides.clear()
-        reference.setting.cache_clear()
+    result = CliRunner().invoke(main, ["validate", str(path), "--limit", "max_rows=5"])
+    assert result.exit_code == 1 and "more than the 5 limit" in result.output
+    bad = CliRunner().invoke(main, ["validate", str(path), "--limit", "max_pies=5"])
+    assert bad.exit_code == 2 and "unknown limit 'max_pies'" in bad.output
+    again = CliRunner().invoke(main, ["validate", str(path)])  # the limit was for that run only
+    assert again.exit_code == 0, again.output
 
 
 def test_a_reader_asking_for_too_much_memory_is_stopped(tmp_path):
     import os
 
     from greendc.reading.isolate import IsolationError, run_bounded
+    from greendc.reference.settings import Limits
 
     def greedy():
         return bytearray(8 * 2**30)  # 8 GB, beyond the reader's ceiling
 
+    limits = Limits()
     with pytest.raises(IsolationError, match="ran out of memory"):  # refused in the child
-        run_bounded(greedy)
+        run_bounded(limits, greedy)
     with pytest.raises(IsolationError, match="ran out of memory or crashed"):
-        run_bounded(os.abort)  # what a failed Rust allocation does
-    assert run_bounded(sum, [1, 2, 3]) == 6
+        run_bounded(limits, os.abort)  # what a failed Rust allocation does
+    assert run_bounded(limits, sum, [1, 2, 3]) == 6
     with pytest.raises(ZeroDivisionError):
-        run_bounded(divmod, 1, 0)
+        run_bounded(limits, divmod, 1, 0)
 
 
 def test_a_reader_that_hangs_is_stopped():
     import time as clock
 
-    from greendc import reference
     from greendc.reading.isolate import IsolationError, run_bounded
+    from greendc.reference.settings import Limits
 
-    reference.set_limit("batch_seconds_per_file", 1)
-    try:
-        start = clock.perf_counter()
-        with pytest.raises(IsolationError, match="longer than 1 s"):
-            run_bounded(clock.sleep, 30)
-        assert clock.perf_counter() - start < 10
-    finally:
-        reference._overrides.clear()
-        reference.setting.cache_clear()
+    start = clock.perf_counter()
+    with pytest.raises(IsolationError, match="longer than 1 s"):
+        run_bounded(Limits().changed("batch_seconds_per_file", 1), clock.sleep, 30)
+    assert clock.perf_counter() - start < 10

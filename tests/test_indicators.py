@@ -13,11 +13,13 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from greendc import factors, metrics
 from greendc.assessment import assess, assess_submission
 from greendc.cli import main
-from greendc.indicators import Options
+from greendc.errors import FactorError
+from greendc.metrics import aggregate, formulas
 from greendc.reading import Submission
+from greendc.reference import factors
+from greendc.reference.options import Options
 
 DATA = Path(__file__).parent / "data"
 
@@ -27,21 +29,21 @@ DATA = Path(__file__).parent / "data"
 
 def test_ere_golden():
     # DOMAIN.md section 6: 1,250,000 kWh facility, 820,000 kWh IT, 210,000 kWh reused
-    assert metrics.ere(1_250_000, 210_000, 820_000) == pytest.approx(1.2683, abs=5e-5)
-    assert metrics.pue(1_250_000, 820_000) == pytest.approx(1.5244, abs=5e-5)
-    assert metrics.erf(210_000, 1_250_000) == pytest.approx(0.168)
-    assert metrics.ere(1_250_000, 210_000, 820_000) == pytest.approx(
-        metrics.pue(1_250_000, 820_000) * (1 - metrics.erf(210_000, 1_250_000)))
+    assert formulas.ere(1_250_000, 210_000, 820_000) == pytest.approx(1.2683, abs=5e-5)
+    assert formulas.pue(1_250_000, 820_000) == pytest.approx(1.5244, abs=5e-5)
+    assert formulas.erf(210_000, 1_250_000) == pytest.approx(0.168)
+    assert formulas.ere(1_250_000, 210_000, 820_000) == pytest.approx(
+        formulas.pue(1_250_000, 820_000) * (1 - formulas.erf(210_000, 1_250_000)))
 
 
 def test_dcie_is_100_over_pue():
-    assert metrics.dcie(950_000, 620_000) == pytest.approx(100 / 1.532258, rel=1e-6)
+    assert formulas.dcie(950_000, 620_000) == pytest.approx(100 / 1.532258, rel=1e-6)
 
 
 def test_load_factors_add_up_to_pue():
     totals = {"dc_energy_kwh": 1500.0, "it_energy_kwh": 1000.0, "cooling_energy_kwh": 300.0,
               "power_loss_energy_kwh": 100.0}
-    lf = metrics.load_factors(totals)
+    lf = formulas.load_factors(totals)
     assert lf["clf"] == 0.3 and lf["plf"] == 0.1 and np.isnan(lf["olf"])
     assert lf["unmetered"] == pytest.approx(0.1)
     assert 1 + lf["clf"] + lf["plf"] + lf["unmetered"] == pytest.approx(1.5)
@@ -49,18 +51,18 @@ def test_load_factors_add_up_to_pue():
 
 
 def test_wue_ref_capped_utilisation_occupancy():
-    assert metrics.wue(620.0, 620_000) == pytest.approx(1.0)  # 620 m3 over 620 MWh: 1 L/kWh
-    assert metrics.ref(2_000_000, 1_000_000) == 1.0
-    assert metrics.ref(250_000, 1_000_000) == 0.25
-    assert metrics.it_utilisation(8_760_000, 8760, 2000) == pytest.approx(0.5)
-    assert metrics.rack_occupancy(2450, 3200) == pytest.approx(0.765625)
+    assert formulas.wue(620.0, 620_000) == pytest.approx(1.0)  # 620 m3 over 620 MWh: 1 L/kWh
+    assert formulas.ref(2_000_000, 1_000_000) == 1.0
+    assert formulas.ref(250_000, 1_000_000) == 0.25
+    assert formulas.it_utilisation(8_760_000, 8760, 2000) == pytest.approx(0.5)
+    assert formulas.rack_occupancy(2450, 3200) == pytest.approx(0.765625)
 
 
 def test_rm1_from_operating_points():
     # equal shares: RM1 is the ratio of the summed powers
-    assert metrics.rm1([0.2] * 5, [120, 125, 130, 135, 140], [100] * 5) == pytest.approx(1.30)
+    assert formulas.rm1([0.2] * 5, [120, 125, 130, 135, 140], [100] * 5) == pytest.approx(1.30)
     # a point with no hours does not count
-    assert metrics.rm1([0.5, 0.5, 0, 0, 0], [110, 130, 999, 999, 999],
+    assert formulas.rm1([0.5, 0.5, 0, 0, 0], [110, 130, 999, 999, 999],
                        [100, 100, 1, 1, 1]) == pytest.approx(1.20)
 
 
@@ -69,7 +71,7 @@ def test_fuels_enter_the_boundary():
     energy = pd.DataFrame({"facility_energy_kwh": [1000.0, 1000.0], "it_energy_kwh": [800.0, 800.0],
                            "diesel_l": [10.0, np.nan]}, index=index)
     kwh = {k: v["kwh_per_unit"] for k, v in factors.fuels().items()}
-    out = metrics.boundary_energy(energy, kwh)
+    out = aggregate.boundary_energy(energy, kwh)
     assert list(out["fuel_energy_kwh"]) == [99.0, 0.0]  # EN 50600-4-2: diesel 9.9 kWh/L
     assert list(out["dc_energy_kwh"]) == [1099.0, 1000.0]
     assert "dc_energy_kwh" not in energy  # input untouched
@@ -128,11 +130,11 @@ def test_grid_factor_choice_by_user():
     assert factors.grid_factor("河北", 2025, series="carbon-market").value == 0.5703
     assert factors.grid_factor("河北", 2025, scope="hebei").value == 0.7252
     assert factors.parse_grid_choice("0.6") == {"value": 0.6}
-    with pytest.raises(factors.FactorError, match="unknown grid factor series"):
+    with pytest.raises(FactorError, match="unknown grid factor series"):
         factors.grid_factor("河北", 2025, series="nope")
-    with pytest.raises(factors.FactorError, match="no value for scope"):
+    with pytest.raises(FactorError, match="no value for scope"):
         factors.grid_factor("河北", 2025, scope="mars")
-    with pytest.raises(factors.FactorError, match="between 0 and 2"):
+    with pytest.raises(FactorError, match="between 0 and 2"):
         factors.parse_grid_choice("5")
 
 
@@ -157,7 +159,7 @@ def test_google_fleet_ttm_from_quarters_matches_published_annual_values():
     quarters = pd.read_csv(DATA / "google_fleet_quarterly_pue.csv")
     # equal IT energy each quarter: facility energy is PUE x IT
     it = pd.Series(1.0, index=quarters.index)
-    ttm = metrics.trailing_pue(quarters["PUE"] * it, it, 4)
+    ttm = aggregate.trailing_pue(quarters["PUE"] * it, it, 4)
     year_end = quarters["quarter"] == "Q4"
     published = {2022: 1.10, 2023: 1.10, 2024: 1.09}  # Google's fleet TTM PUE (SOURCE.md)
     for year, value in published.items():

@@ -21,16 +21,16 @@ def test_wheel_contains_templates_and_data(tmp_path):
     expected = {
         "greendc/templates/report.html.j2",
         "greendc/templates/report.css",
-        "greendc/data/columns.toml",
-        "greendc/data/fields.toml",
-        "greendc/data/units.toml",
-        "greendc/data/units.txt",
-        "greendc/data/messages.toml",
-        "greendc/data/assessment.toml",
-        "greendc/data/factors.toml",
-        "greendc/data/parameters.toml",
-        "greendc/packs/gb40879-2021.toml",
-        "greendc/packs/hebei-pilot.toml",
+        "greendc/reference/data/columns.toml",
+        "greendc/reference/data/fields.toml",
+        "greendc/reference/data/units.toml",
+        "greendc/reference/data/units.txt",
+        "greendc/reference/data/messages.toml",
+        "greendc/reference/data/assessment.toml",
+        "greendc/reference/data/factors.toml",
+        "greendc/reference/data/parameters.toml",
+        "greendc/criteria/packs/gb40879-2021.toml",
+        "greendc/criteria/packs/hebei-pilot.toml",
         "greendc/cli.py",
     }
     assert expected <= names, expected - names
@@ -39,14 +39,14 @@ def test_wheel_contains_templates_and_data(tmp_path):
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "greendc = greendc.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
     assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
-    packs = {n for n in names if n.startswith("greendc/packs/") and n.endswith(".toml")}
-    assert len(packs) == len(list((ROOT / "greendc" / "packs").glob("*.toml")))
+    packs = {n for n in names if n.startswith("greendc/criteria/packs/") and n.endswith(".toml")}
+    assert len(packs) == len(list((ROOT / "greendc" / "criteria" / "packs").glob("*.toml")))
 
 
 def test_every_data_file_is_declared_as_package_data():
     setup_cfg = (ROOT / "setup.cfg").read_text()
-    for folder, package in ((ROOT / "greendc" / "data", "greendc.data"),
-                            (ROOT / "greendc" / "packs", "greendc.packs"),
+    for folder, package in ((ROOT / "greendc" / "reference" / "data", "greendc.reference.data"),
+                            (ROOT / "greendc" / "criteria" / "packs", "greendc.criteria.packs"),
                             (ROOT / "templates", "greendc.templates")):
         suffixes = {p.suffix for p in folder.iterdir() if p.is_file() and p.suffix != ".py"}
         line = next(x for x in setup_cfg.splitlines() if x.startswith(f"{package} ="))

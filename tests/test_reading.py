@@ -9,8 +9,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from greendc import InputError, read_submission, synthetic
+from greendc import InputError, read_submission
 from greendc.assessment import assess
+from greendc.authoring import synthetic
 
 
 def test_canonical_workbook_round_trip(hourly_xlsx, hourly_energy):
@@ -264,7 +265,7 @@ def test_csv_na_text_is_an_error_not_a_silent_gap(tmp_path):
 
 
 def test_user_aliases_extend_the_table(tmp_path):
-    from greendc import reference
+    from greendc import Options, reference
     from greendc.errors import ConfigError
 
     path = tmp_path / "de.csv"
@@ -276,20 +277,18 @@ def test_user_aliases_extend_the_table(tmp_path):
     aliases.write_text('[facility_energy_kwh]\naliases = ["Gesamtverbrauch"]\n'
                        '[it_energy_kwh]\naliases = ["Serverlast"]\n'
                        '[period_start]\naliases = ["Zeit"]\n', encoding="utf-8")
-    try:
-        reference.add_column_aliases(aliases)
-        assert read_submission(path).energy["it_energy_kwh"].iloc[0] == 620.0
-        clash = tmp_path / "clash.toml"
-        clash.write_text('[it_energy_kwh]\naliases = ["总用电量"]\n', encoding="utf-8")
-        with pytest.raises(ConfigError, match="given for both"):
-            reference.add_column_aliases(clash)
-        with pytest.raises(ConfigError, match="is not a column"):
-            unknown = tmp_path / "unknown.toml"
-            unknown.write_text('[server_kwh]\naliases = ["x"]\n', encoding="utf-8")
-            reference.add_column_aliases(unknown)
-    finally:
-        reference._user_aliases.clear()
-        reference.column_index.cache_clear()
+    options = Options(aliases=reference.read_alias_file(aliases))
+    assert read_submission(path, options).energy["it_energy_kwh"].iloc[0] == 620.0
+    with pytest.raises(InputError, match="no energy table found"):  # nothing left behind
+        read_submission(path)
+    clash = tmp_path / "clash.toml"
+    clash.write_text('[it_energy_kwh]\naliases = ["总用电量"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="given for both"):
+        reference.read_alias_file(clash)
+    with pytest.raises(ConfigError, match="is not a column"):
+        unknown = tmp_path / "unknown.toml"
+        unknown.write_text('[server_kwh]\naliases = ["x"]\n', encoding="utf-8")
+        reference.read_alias_file(unknown)
 
 
 # ---------------------------------------------------------------------------- the same data,

@@ -8,8 +8,8 @@ from dataclasses import replace
 import pytest
 
 from greendc import assess
-from greendc.charts import line_chart, nice_ticks
-from greendc.reporting import render_html
+from greendc.report.charts import line_chart, nice_ticks
+from greendc.report.html import render_html
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,12 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from greendc import rules
+from greendc import criteria as rules
 from greendc.cli import main
-from greendc.indicators import metric
-from greendc.rules import Facts, PackError, evaluate, load_pack
+from greendc.criteria import Facts, evaluate, load_pack
+from greendc.criteria.loading import CONFIDENCE
+from greendc.errors import PackError
+from greendc.metrics.suite import metric
 
 YEAR = {"start": "2025-01-01", "end": "2025-12-31"}
 FACILITY = {"country": "CN", "province": "河北省", "city": "张家口市", "status": "existing",
@@ -54,7 +56,7 @@ def test_every_builtin_pack_loads_with_sources():
         assert pack.source.get("document"), pack_id
         for rule in pack.rules:
             assert rule.source.get("document"), (pack_id, rule.id)
-            assert rule.confidence in rules.CONFIDENCE
+            assert rule.confidence in CONFIDENCE
 
 
 @pytest.mark.parametrize(("text", "message"), [

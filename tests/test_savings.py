@@ -9,10 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from greendc import assess, metrics, savings, synthetic
+from greendc import assess, savings
 from greendc.assessment import assess_submission
+from greendc.authoring import synthetic
+from greendc.metrics import aggregate
 from greendc.reading import Submission
-from greendc.reporting import render_html
+from greendc.report.html import render_html
+from greendc.savings.money import add_money
 
 MONEY = {"coal_kgce_per_kwh": 0.1229, "grid_kgco2_per_kwh": 0.6361, "price": 0.10}
 
@@ -35,7 +38,7 @@ def test_golden_it_load_normalised_saving():
     assert avoided["pue_baseline"] == pytest.approx(1.80)
     assert avoided["kwh"] == pytest.approx(3_504_000)
     entry = {"kwh": avoided["kwh"], "investment_cny": 700_800.0}
-    savings._money(entry, MONEY)
+    add_money(entry, MONEY)
     assert entry["cny"] == pytest.approx(350_400)
     assert entry["payback_years"] == pytest.approx(2.0)
     assert entry["tce"] == pytest.approx(3_504_000 * 0.1229 / 1000)
@@ -60,7 +63,7 @@ def test_regression_recovers_an_injected_saving_within_5_percent(seed):
     without = synthetic.energy_table(replace(model, measure_date=None))
     true = (without.loc["2025", "cooling_energy_kwh"].sum()
             - with_measure.loc["2025", "cooling_energy_kwh"].sum())
-    energy = metrics.boundary_energy(with_measure, {"diesel_l": 9.9})
+    energy = aggregate.boundary_energy(with_measure, {"diesel_l": 9.9})
     found = savings.measured_methods(energy, pd.Timestamp("2025-01-01"),
                                      (pd.Timestamp("2025-01-01"), pd.Timestamp("2026-01-01")),
                                      "hourly", "cooling")
@@ -74,7 +77,7 @@ def test_regression_recovers_an_injected_saving_within_5_percent(seed):
 
 def test_monthly_data_use_a_monthly_model():
     months = synthetic.monthly_table(replace(synthetic.SiteModel(), seed=5))
-    energy = metrics.boundary_energy(months, {})
+    energy = aggregate.boundary_energy(months, {})
     found = savings.measured_methods(energy, pd.Timestamp("2025-01-01"),
                                      (pd.Timestamp("2025-01-01"), pd.Timestamp("2026-01-01")),
                                      "monthly", "cooling")

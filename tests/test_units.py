@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from greendc import units
+from greendc.reference import units
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,8 @@
 
 :class:`XlsxBook` streams an .xlsx/.xlsm sheet's XML and stops after the rows it needs, so
 finding a header in a 35,000-row sheet costs a few milliseconds; the bulk of a big energy table is
-left to fastexcel.  :class:`XlsBook` reads legacy .xls through python-calamine.  Both give every
+left to fastexcel.  :class:`~greendc.reading.xls.XlsBook` reads legacy .xls through
+python-calamine with the same interface.  Both give every
 cell's real row number and column, so findings can name the place a person sees in Excel.
 
 Values come back as ``str``, ``float``, ``bool``, ``datetime`` (date-formatted numbers),
@@ -27,7 +28,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse as _defused_iterparse
 
-from greendc.reference import setting
+from greendc.reference.settings import Limits
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -52,19 +53,13 @@ _CELL_REF_BYTES = re.compile(rb'r="([A-Z]+[0-9]+)"')
 _CACHED_VALUE = re.compile(rb"<v>[^<]")
 
 
-# What a damaged archive raises while it is read.
-ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError,
-              NotImplementedError, RuntimeError)
-
-
-def is_native_failure(exc: BaseException) -> bool:
-    """An error raised by a Rust-backed reader for a damaged file (a PanicException is a
-    BaseException, not an Exception), as opposed to an interrupt or a bug of ours."""
-    if isinstance(exc, KeyboardInterrupt | SystemExit | MemoryError):
-        return False
-    module = type(exc).__module__ or ""
-    return (type(exc).__name__ == "PanicException" or module.startswith(
-        ("python_calamine", "fastexcel", "_fastexcel", "pyo3")) or isinstance(exc, Exception))
+# What zipfile and zlib raise on a damaged archive while it is read: a bad or truncated archive,
+# a corrupt deflate stream, an unsupported compression method (NotImplementedError), an
+# encrypted member (RuntimeError) or a member name that is not valid UTF-8.  A missing part is
+# a KeyError, caught only where a part is looked up (XlsxBook._read).  Anything else raised
+# while a workbook is read is a bug of greendc's and keeps its traceback.
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
+              RuntimeError, UnicodeDecodeError)
 
 
 class SheetError(Exception):
@@ -87,10 +82,10 @@ def iterparse(source, events=("end",)):
                          f"not accept ({type(exc).__name__})", limit=True) from None
 
 
-def _check_archive(archive: zipfile.ZipFile) -> None:
+def _check_archive(archive: zipfile.ZipFile, limits: Limits) -> None:
     """Refuse zip bombs before anything is inflated."""
-    limit = setting("limits", "max_inflated_mb") * 1e6
-    ratio = setting("limits", "max_compression_ratio")
+    limit = limits["max_inflated_mb"] * 1e6
+    ratio = limits["max_compression_ratio"]
     infos = archive.infolist()
     total = sum(i.file_size for i in infos)
     if total > limit:
@@ -103,17 +98,17 @@ def _check_archive(archive: zipfile.ZipFile) -> None:
                              f"beyond the {ratio} to 1 limit (a zip bomb?)", limit=True)
 
 
-def _check_dimension(sheet: str, ref: str) -> None:
+def _check_dimension(sheet: str, ref: str, limits: Limits) -> None:
     """Refuse a sheet whose declared extent is beyond the row or column limit."""
     last = ref.split(":")[-1]
     m = _CELL_REF.match(last)
     if not m:
         return
     rows, columns = int(m[2]), column_index(m[1]) + 1
-    if rows > setting("limits", "max_rows") or columns > setting("limits", "max_columns"):
+    if rows > limits["max_rows"] or columns > limits["max_columns"]:
         raise SheetError(f"sheet {sheet!r} declares {rows:,} rows and {columns:,} columns "
-                         f"({ref}), beyond the limits of {setting('limits', 'max_rows'):,} rows "
-                         f"and {setting('limits', 'max_columns'):,} columns", limit=True)
+                         f"({ref}), beyond the limits of {limits['max_rows']:,} rows "
+                         f"and {limits['max_columns']:,} columns", limit=True)
 
 
 def column_index(letters: str) -> int:
@@ -139,6 +134,22 @@ def is_date_format(code: str) -> bool:
     return bare not in ("general", "") and any(ch in bare for ch in "ymdhs")
 
 
+def _integer(text: str, what: str) -> int:
+    """An integer attribute of the sheet's XML; a damaged one makes the sheet unreadable."""
+    try:
+        return int(text)
+    except ValueError:
+        raise SheetError(f"a damaged {what} in the sheet's XML: {text[:40]!r}") from None
+
+
+def _number(text: str) -> float | str:
+    """A numeric cell's value; text that is no number stays text (reported as such later)."""
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
 def excel_datetime(serial: float, date1904: bool = False) -> dt.datetime:
     """The datetime of an Excel serial number (1900 system, with Excel's 1900-02-29 quirk)."""
     origin = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)
@@ -150,12 +161,15 @@ def excel_datetime(serial: float, date1904: bool = False) -> dt.datetime:
 class XlsxBook:
     """An .xlsx or .xlsm workbook held in memory, read sheet by sheet as a stream."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, limits: Limits | None = None) -> None:
+        self._limits = limits or Limits()
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             names = set(self._zip.namelist())
-            _check_archive(self._zip)
+            _check_archive(self._zip, self._limits)
             workbook = self._read("xl/workbook.xml")
+        except SheetError:
+            raise
         except ZIP_ERRORS as exc:
             if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
                 raise SheetError("the workbook is password-protected or encrypted: save an "
@@ -180,12 +194,15 @@ class XlsxBook:
             raise SheetError(f"xl/workbook.xml is not valid XML: {exc}") from None
         except ZIP_ERRORS as exc:
             raise SheetError(f"the workbook's parts cannot be read: {exc}") from None
-        if len(self._sheets) > setting("limits", "max_sheets"):
+        if len(self._sheets) > self._limits["max_sheets"]:
             raise SheetError(f"the workbook has {len(self._sheets)} sheets, more than the "
-                             f"{setting('limits', 'max_sheets')} limit", limit=True)
+                             f"{self._limits['max_sheets']} limit", limit=True)
 
     def _read(self, name: str) -> bytes:
-        return self._zip.read(name)
+        try:
+            return self._zip.read(name)
+        except KeyError as exc:
+            raise SheetError(f"KeyError: {exc}") from None
 
     def _relationships(self) -> dict[str, str]:
         out = {}
@@ -233,11 +250,12 @@ class XlsxBook:
         for event, element in iterparse(io.BytesIO(self._read("xl/styles.xml")),
                                         events=("start", "end")):
             if element.tag == f"{NS}numFmt" and event == "end":
-                custom[int(element.get("numFmtId", "0"))] = element.get("formatCode", "")
+                custom[_integer(element.get("numFmtId", "0"), "number format")] = element.get(
+                    "formatCode", "")
             elif element.tag == f"{NS}cellXfs":
                 in_cell_xfs = event == "start"
             elif element.tag == f"{NS}xf" and event == "start" and in_cell_xfs:
-                xfs.append(int(element.get("numFmtId", "0")))
+                xfs.append(_integer(element.get("numFmtId", "0"), "number format"))
         return {i for i, fmt in enumerate(xfs)
                 if fmt in _BUILTIN_DATE_FORMATS or (fmt in custom and is_date_format(custom[fmt]))}
 
@@ -256,7 +274,7 @@ class XlsxBook:
                 for _, element in iterparse(stream):
                     tag = element.tag
                     if tag == f"{NS}dimension":
-                        _check_dimension(sheet, element.get("ref", ""))
+                        _check_dimension(sheet, element.get("ref", ""), self._limits)
                     if tag == f"{NS}c":
                         ref = element.get("r")
                         if ref:
@@ -278,17 +296,18 @@ class XlsxBook:
                         elif kind == "s":
                             if shared is None:
                                 shared = self._shared_strings
-                            index = int(text)
+                            index = _integer(text, "shared-string index")
                             value = shared[index] if 0 <= index < len(shared) else None
                         elif kind in ("str", "e", "d"):
                             value = text
                         elif kind == "b":
                             value = text == "1"
                         else:
-                            number = float(text)
-                            style = int(element.get("s", "0"))
+                            number = _number(text)
+                            style = _integer(element.get("s", "0"), "style index")
                             value = number
-                            if style in dates and math.isfinite(number):
+                            if isinstance(number, float) and style in dates \
+                                    and math.isfinite(number):
                                 with contextlib.suppress(OverflowError, ValueError):
                                     value = excel_datetime(number, self.date1904)
                         if value is not None and value != "":
@@ -296,7 +315,7 @@ class XlsxBook:
                         element.clear()
                     elif tag == f"{NS}row":
                         r = element.get("r")
-                        row_number = int(r) if r else row_number + 1
+                        row_number = _integer(r, "row number") if r else row_number + 1
                         if max_rows is not None and row_number > max_rows:
                             break
                         if values:
@@ -314,7 +333,7 @@ class XlsxBook:
         """References of formula cells saved without a result (e.g. ``["C14", "C15"]``)."""
         try:
             data = self._read(self._sheets[sheet])
-        except ZIP_ERRORS:
+        except (SheetError, *ZIP_ERRORS):
             return []
         found: list[str] = []
         pos = data.find(b"<f")
@@ -327,76 +346,3 @@ class XlsxBook:
                     found.append(ref[1].decode())
             pos = data.find(b"<f", end if end != -1 else pos + 2)
         return found
-
-
-def _load_xls(data: bytes) -> tuple[list[str], set[str], dict[str, Any]]:
-    """Every sheet of an .xls workbook as (start, rows), or a SheetError per unreadable sheet."""
-    import python_calamine
-
-    try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = list(book.sheet_names)
-        hidden = {s.name for s in book.sheets_metadata
-                  if str(s.visible).lower().endswith(("hidden", "veryhidden"))}
-    except BaseException as exc:  # its own error types, and Rust panics on damaged files
-        if not is_native_failure(exc):
-            raise
-        raise SheetError(f"{type(exc).__name__}: {str(exc)[:200]}") from None
-    sheets: dict[str, Any] = {}
-    for name in names:
-        try:
-            sheet = book.get_sheet_by_name(name)
-            sheets[name] = (sheet.start or (0, 0), sheet.to_python(skip_empty_area=False))
-        except BaseException as exc:  # python-calamine's own errors and Rust panics
-            if not is_native_failure(exc):
-                raise
-            sheets[name] = SheetError(f"sheet {name!r} cannot be read: {str(exc)[:200]}")
-    return names, hidden, sheets
-
-
-class XlsBook:
-    """A legacy .xls workbook read through python-calamine (exact cell positions), parsed in a
-    child process with a memory ceiling (see :mod:`greendc.reading.isolate`)."""
-
-    def __init__(self, data: bytes) -> None:
-        from greendc.reading.isolate import IsolationError, run_bounded
-
-        try:
-            self._names, self.hidden, self._sheets = run_bounded(_load_xls, data)
-        except IsolationError as exc:
-            raise SheetError(str(exc)) from None
-        self.date1904 = False
-
-    @property
-    def sheet_names(self) -> list[str]:
-        return list(self._names)
-
-    def rows(self, sheet: str, max_rows: int | None = None) -> Iterator[Row]:
-        loaded = self._sheets[sheet]
-        if isinstance(loaded, SheetError):
-            raise loaded
-        (start_row, start_col), table = loaded
-        for offset, cells in enumerate(table):
-            number = start_row + offset + 1
-            if max_rows is not None and number > max_rows:
-                break
-            values = [None] * start_col + [_calamine_value(c) for c in cells]
-            while values and values[-1] is None:
-                values.pop()
-            if values:
-                yield number, values
-
-    def formula_cells_without_value(self, sheet: str, limit: int = 20) -> list[str]:
-        return []  # .xls always stores formula results
-
-
-def _calamine_value(value: Any) -> Any:
-    if value == "" or value is None:
-        return None
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return dt.datetime.combine(value, dt.time())
-    if isinstance(value, dt.time):
-        return None if value == dt.time() else value.isoformat()
-    if isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    return value

@@ -15,14 +15,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from greendc import reference
-from greendc.errors import InputError, Place
-from greendc.findings import Finding
+from greendc.errors import InputError
+from greendc.findings import Finding, Place
 from greendc.findings import errors as error_findings
 from greendc.reading.cells import FORMULA_WITHOUT_VALUE
 from greendc.reading.headers import ColumnSource
 from greendc.reading.periods import infer_granularity, parse_periods, period_hours
-from greendc.reference import setting
+from greendc.reference.columns import columns as column_roles
+from greendc.reference.columns import is_summable
+from greendc.reference.names import normalise
+from greendc.reference.settings import setting
 
 
 @dataclass
@@ -56,8 +58,8 @@ def rows_place(sheet: str | None, rows: np.ndarray, mask: np.ndarray, header: st
 def _totals_mask(raw: pd.Series) -> np.ndarray:
     if pd.api.types.is_datetime64_any_dtype(raw) or pd.api.types.is_numeric_dtype(raw):
         return np.zeros(len(raw), dtype=bool)  # no text, so no totals row
-    words = {reference.normalise(w) for w in setting("ingest", "totals_words")}
-    return raw.map(lambda v: isinstance(v, str) and reference.normalise(v) in words).to_numpy(
+    words = {normalise(w) for w in setting("ingest", "totals_words")}
+    return raw.map(lambda v: isinstance(v, str) and normalise(v) in words).to_numpy(
         dtype=bool)
 
 
@@ -181,7 +183,7 @@ def _power_and_registers(path: Path, energy: pd.DataFrame, rows: np.ndarray,
         findings.append(Finding("register_differenced", "info",
                                 Place(sheet=sheet, column=columns[role].header,
                                       row=int(rows[0]) if len(rows) else None)))
-    summed = [r for r in energy.columns if reference.columns()[r].kind != "temperature"]
+    summed = [r for r in energy.columns if is_summable(r)]
     if set(summed) <= set(registers) and len(energy):
         energy, rows = energy.iloc[1:], rows[1:]  # the first reading is the starting point
     return energy, rows, findings
@@ -195,7 +197,7 @@ def _check_totals(totals: pd.DataFrame, totals_rows: np.ndarray, energy: pd.Data
         findings.append(Finding("totals_row_excluded", "info", Place(sheet=sheet, row=int(number)),
                                 {"text": str(row["period_start"])}))
         for role, source in columns.items():
-            if source.holds != "energy" or reference.columns()[role].kind == "temperature" \
+            if source.holds != "energy" or not is_summable(role) \
                     or role not in energy:
                 continue
             stated = pd.to_numeric(pd.Series([row[role]]), errors="coerce").iloc[0]
@@ -254,5 +256,5 @@ def combine(tables: list[Table]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
     row_numbers["period_start"] = row_numbers[primary].fillna(
         row_numbers.bfill(axis=1).iloc[:, 0])
     row_sheets["period_start"] = row_sheets[primary].fillna(row_sheets.bfill(axis=1).iloc[:, 0])
-    energy = energy[[c for c in reference.columns() if c in energy.columns]]
+    energy = energy[[c for c in column_roles() if c in energy.columns]]
     return energy, row_numbers, row_sheets, findings

@@ -15,10 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from greendc import reference, units
-from greendc.errors import InputError, Place
-from greendc.findings import Finding
-from greendc.reference import setting
+from greendc.errors import InputError
+from greendc.findings import Finding, Place
+from greendc.reference import units
+from greendc.reference.columns import Aliases, Column, column_index
+from greendc.reference.columns import columns as column_roles
+from greendc.reference.names import name_variants
+from greendc.reference.options import Options
+from greendc.reference.settings import setting
 
 HEADER_SCAN_ROWS = 50  # rows searched for the header of a table
 
@@ -72,26 +76,51 @@ def _strip_register_words(label: str) -> tuple[str, bool]:
     return " ".join(label.split()), register
 
 
-def match_header(text: str) -> tuple[str | None, str | None, bool, str | None]:
-    """(role, unit text, register?, conflict) for one header cell."""
+def match_header(text: str, aliases: Aliases = ()) -> tuple[str | None, str | None, bool,
+                                                             str | None]:
+    """(role, unit text, register?, conflict) for one header cell.
+
+    Parameters
+    ----------
+    text : the header cell's text, e.g. ``"IT energy (kWh)"``
+    aliases : a user's extra column names
+
+    Returns
+    -------
+    tuple
+        The column role (None when no name matches), the unit text (None when the header gives
+        none), whether register words were found, and the roles named when it matches several.
+    """
     label, unit = units.split_header(text)
     bare, register = _strip_register_words(label)
-    index = reference.column_index()
-    roles = {index[v] for v in reference.name_variants(bare) if v in index} if bare else set()
+    index = column_index(aliases)
+    roles = {index[v] for v in name_variants(bare) if v in index} if bare else set()
     if len(roles) > 1:
         return None, unit, register, " and ".join(sorted(roles))
     return (roles.pop() if roles else None), unit, register, None
 
 
-def find_header(grid: list[tuple[int, list[Any]]]) -> tuple[int, list[HeaderCell]] | None:
-    """(index in grid, matched cells) of the first row naming a period and an energy role."""
-    width = setting("limits", "max_columns")
+def find_header(grid: list[tuple[int, list[Any]]],
+                options: Options) -> tuple[int, list[HeaderCell]] | None:
+    """The first row of ``grid`` that names a period and an energy role.
+
+    Parameters
+    ----------
+    grid : (1-based row number, cell values) of the first rows of a sheet
+    options : the run's options (extra column names, the column limit)
+
+    Returns
+    -------
+    tuple or None
+        (index of the header row in ``grid``, its matched cells), or None when no row matches.
+    """
+    width = options.limits["max_columns"]
     for i, (_, row) in enumerate(grid):
         cells = []
         for c, value in enumerate(row[:width]):
             if not isinstance(value, str) or not value.strip():
                 continue
-            role, unit, register, _ = match_header(value)
+            role, unit, register, _ = match_header(value, options.aliases)
             if role:
                 cells.append(HeaderCell(c, value.strip(), role, unit, register))
         roles = {h.role for h in cells}
@@ -121,8 +150,32 @@ def units_row(row: list[Any], cells: list[HeaderCell]) -> dict[int, str] | None:
 
 def resolve_columns(path: Path, sheet: str | None, header_row: int, row: list[Any],
                     cells: list[HeaderCell], letter, unit_row: dict[int, str] | None,
-                    declared_unit: str | None) -> tuple[dict[str, ColumnSource], list[Finding]]:
-    """Check the matched header cells and turn them into :class:`ColumnSource` objects."""
+                    declared_unit: str | None,
+                    aliases: Aliases = ()) -> tuple[dict[str, ColumnSource], list[Finding]]:
+    """Check the matched header cells and turn them into :class:`ColumnSource` objects.
+
+    Parameters
+    ----------
+    path : the file, for messages
+    sheet : the sheet (None for a text file)
+    header_row : the header's 1-based row number
+    row : every value of the header row
+    cells : the matched cells (:func:`find_header`)
+    letter : column position -> the column's name as the user sees it (``C``, or ``3``)
+    unit_row : units written in the row under the header, by position
+    declared_unit : the energy unit declared on the Facility sheet
+    aliases : a user's extra column names
+
+    Returns
+    -------
+    tuple
+        Role -> :class:`ColumnSource`, and findings on headers not recognised.
+
+    Raises
+    ------
+    InputError
+        Two columns mean one role, or a unit is missing or unknown.
+    """
     findings: list[Finding] = []
     by_role: dict[str, list[HeaderCell]] = {}
     for cell in cells:
@@ -137,14 +190,14 @@ def resolve_columns(path: Path, sheet: str | None, header_row: int, row: list[An
     for c, value in enumerate(row):
         text = cell_text(value)
         if text and c not in matched:
-            conflict = match_header(text)[3] if isinstance(value, str) else None
+            conflict = match_header(text, aliases)[3] if isinstance(value, str) else None
             code = "ambiguous_column" if conflict else "unrecognised_column"
             findings.append(Finding(code, "warning",
                                     Place(sheet=sheet, row=header_row, column=text),
                                     {"header": text, "roles": conflict or ""}))
     sources = {}
     for role, (cell,) in by_role.items():
-        column = reference.columns()[role]
+        column = column_roles()[role]
         if column.kind == "time":
             sources[role] = ColumnSource(role, cell.text, letter(cell.position), None, 1.0,
                                          "time", sheet)
@@ -165,7 +218,7 @@ def resolve_columns(path: Path, sheet: str | None, header_row: int, row: list[An
 
 
 def _unit_factor(path: Path, sheet: str | None, header_row: int, cell: HeaderCell,
-                 column: reference.Column, unit: str | None) -> tuple[float, str]:
+                 column: Column, unit: str | None) -> tuple[float, str]:
     """(factor to the canonical unit, what the column holds)."""
     place = Place(sheet=sheet, row=header_row, column=cell.text)
     if unit is None:

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from greendc.reference import setting
+from greendc.reference.settings import Limits
 
 
 class IsolationError(Exception):
@@ -29,12 +29,12 @@ class IsolationError(Exception):
 _in_process = False  # set in batch workers, which are themselves supervised and bounded
 
 
-def bound_this_process() -> None:
+def bound_this_process(limits: Limits) -> None:
     """Limit this process's memory the way a reader child is limited, and read in-process from
     now on.  For batch workers: the pool replaces a worker that dies, so a fork per file would
     only cost time."""
     global _in_process
-    ceiling = _virtual_size() + int(setting("limits", "reader_memory_mb")) * 2**20
+    ceiling = _virtual_size() + int(limits["reader_memory_mb"]) * 2**20
     if ceiling > 0 and hasattr(resource, "RLIMIT_AS"):
         resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
     _in_process = True
@@ -70,7 +70,7 @@ def _read_all(fd: int, pid: int, timeout: float) -> bytes | None:
         os.close(fd)
 
 
-def run_bounded(func: Callable[..., Any], *args: Any) -> Any:
+def run_bounded(limits: Limits, func: Callable[..., Any], *args: Any) -> Any:
     """``func(*args)`` in a forked child limited to ``[limits] reader_memory_mb`` more memory.
 
     Exceptions raised by ``func`` are raised again here (as they are, when they can be pickled);
@@ -81,7 +81,7 @@ def run_bounded(func: Callable[..., Any], *args: Any) -> Any:
             return func(*args)
         except MemoryError:
             raise IsolationError(f"the reader ran out of memory on this file (more than "
-                                 f"{setting('limits', 'reader_memory_mb'):,} MB)") from None
+                                 f"{limits['reader_memory_mb']:,} MB)") from None
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: parse, send the result, leave without running any cleanup
@@ -90,7 +90,7 @@ def run_bounded(func: Callable[..., Any], *args: Any) -> Any:
             devnull = os.open(os.devnull, os.O_WRONLY)  # a Rust abort message is noise here
             os.dup2(devnull, 2)
             faulthandler.disable()  # so is a fault handler's dump, when one is enabled
-            ceiling = _virtual_size() + int(setting("limits", "reader_memory_mb")) * 2**20
+            ceiling = _virtual_size() + int(limits["reader_memory_mb"]) * 2**20
             resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
             try:
                 payload = pickle.dumps(("ok", func(*args)))
@@ -105,20 +105,20 @@ def run_bounded(func: Callable[..., Any], *args: Any) -> Any:
         finally:
             os._exit(0)
     os.close(write_end)
-    payload = _read_all(read_end, pid, float(setting("limits", "batch_seconds_per_file")))
+    payload = _read_all(read_end, pid, float(limits["batch_seconds_per_file"]))
     os.waitpid(pid, 0)
     if payload is None:
         raise IsolationError(f"the reader took longer than "
-                             f"{setting('limits', 'batch_seconds_per_file'):g} s on this file "
+                             f"{limits['batch_seconds_per_file']:g} s on this file "
                              "and was stopped")
     if not payload:
         raise IsolationError(
             "the reader ran out of memory or crashed on this file (it asks for more than "
-            f"{setting('limits', 'reader_memory_mb'):,} MB, or is damaged)")
+            f"{limits['reader_memory_mb']:,} MB, or is damaged)")
     kind, value = pickle.loads(payload)
     if kind == "error":
         if isinstance(value, MemoryError):
             raise IsolationError(f"the reader ran out of memory on this file (more than "
-                                 f"{setting('limits', 'reader_memory_mb'):,} MB)")
+                                 f"{limits['reader_memory_mb']:,} MB)")
         raise value
     return value

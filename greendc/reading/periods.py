@@ -34,7 +34,7 @@ def _cn(m: re.Match) -> str:
     return text
 
 
-def _other_formats(text: str) -> pd.Timestamp | None:
+def parse_period_text(text: str) -> pd.Timestamp | None:
     """Unambiguous non-ISO spellings, or None."""
     m = _CN_DATE.match(text)
     if m:
@@ -110,7 +110,7 @@ def parse_periods(raw: pd.Series, timezone: str) -> tuple[np.ndarray, np.ndarray
             out[parsed.index] = parsed
             for idx in text.index[~iso.to_numpy()]:
                 try:
-                    stamp = _other_formats(text[idx])
+                    stamp = parse_period_text(text[idx])
                 except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
                     stamp = None
                 if stamp is not None:

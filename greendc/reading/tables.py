@@ -8,18 +8,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from greendc import reference, units
-from greendc.errors import Place
-from greendc.findings import Finding
+from greendc.findings import Finding, Place
 from greendc.reading.cells import FORMULA_WITHOUT_VALUE
 from greendc.reading.headers import HEADER_SCAN_ROWS, cell_text
-from greendc.reading.periods import _other_formats
+from greendc.reading.periods import parse_period_text
+from greendc.reference import units
+from greendc.reference.columns import Field, bool_spellings, field_index, fields
+from greendc.reference.names import name_variants, normalise
 
 Grid = list[tuple[int, list[Any]]]
 _VALUE_HEADERS = {"值", "value", "数值", "填报值", "填报内容", "内容"}
 
 
-def parse_field(spec: reference.Field, value: object) -> tuple[Any, str | None]:
+def parse_field(spec: Field, value: object) -> tuple[Any, str | None]:
     """(parsed value, problem) for one cell of a Facility, Measures or Meters field."""
     if value is FORMULA_WITHOUT_VALUE:
         return None, "a formula without a saved result: open the file in Excel and save it"
@@ -51,15 +52,15 @@ def parse_field(spec: reference.Field, value: object) -> tuple[Any, str | None]:
         if isinstance(value, bool):
             return value, None
         text = str(int(value)) if isinstance(value, float) and value.is_integer() else value
-        flag = reference.bool_spellings().get(reference.normalise(text))
+        flag = bool_spellings().get(normalise(text))
         if flag is None:
             return None, f'"{value}" is not yes/no (是/否)'
         return flag, None
     # enum
     text = str(int(value)) if isinstance(value, float) and value.is_integer() else value
-    key = reference.normalise(text)
+    key = normalise(text)
     for canonical, spellings in spec.choices.items():
-        if key in {reference.normalise(s) for s in (canonical, *spellings)}:
+        if key in {normalise(s) for s in (canonical, *spellings)}:
             return canonical, None
     options = ", ".join(f"{s[0]} ({c})" for c, s in spec.choices.items())
     return None, f'"{value}" is not one of: {options}'
@@ -83,7 +84,7 @@ def to_timestamp(value: object) -> pd.Timestamp | None:
     if isinstance(value, dt.datetime | dt.date | pd.Timestamp):
         return pd.Timestamp(value)
     text = str(value).strip()
-    stamp = _other_formats(text)
+    stamp = parse_period_text(text)
     if stamp is not None:
         return stamp
     try:
@@ -96,14 +97,14 @@ def _key(label: object, index: dict[str, str]) -> str | None:
     if not isinstance(label, str):
         return None
     bare = units.split_header(label)[0]
-    return next((index[v] for v in reference.name_variants(bare) if v in index), None)
+    return next((index[v] for v in name_variants(bare) if v in index), None)
 
 
 def read_key_values(grid: Grid, sheet: str) -> tuple[dict[str, Any], list[Finding]]:
     """The Facility sheet: a field name in one cell and its value in the ``值 Value`` column,
     else in the next cell to the right."""
-    specs = reference.fields("facility")
-    index = reference.field_index("facility")
+    specs = fields("facility")
+    index = field_index("facility")
     out: dict[str, Any] = {}
     findings: list[Finding] = []
     value_column: int | None = None
@@ -115,7 +116,7 @@ def read_key_values(grid: Grid, sheet: str) -> tuple[dict[str, Any], list[Findin
         key = _key(label, index)
         if key is None:
             heads = [c for c, v in cells if isinstance(v, str)
-                     and set(reference.name_variants(v)) & _VALUE_HEADERS]
+                     and set(name_variants(v)) & _VALUE_HEADERS]
             if heads:
                 value_column = heads[0]
             continue  # titles, notes, the header row of the table
@@ -135,8 +136,8 @@ def read_key_values(grid: Grid, sheet: str) -> tuple[dict[str, Any], list[Findin
 def read_records(grid: Grid, sheet: str, table: str) -> tuple[list[dict[str, Any]],
                                                                list[Finding]]:
     """Rows of the Measures, Meters or Operating points table as dicts of canonical fields."""
-    specs = reference.fields(table)
-    index = reference.field_index(table)
+    specs = fields(table)
+    index = field_index(table)
     findings: list[Finding] = []
     header_at = None
     mapping: dict[int, str] = {}

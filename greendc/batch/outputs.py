@@ -1,0 +1,113 @@
+"""Batch outputs: each file's report and JSON, and the batch's summary, error list and overview.
+
+Every file is written atomically (a temporary file renamed into place), so a batch that is
+killed never leaves half a report.  Text from submissions is written so that no spreadsheet
+program reads it as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from greendc.report.excel import safe_text
+from greendc.report.overview import render_index
+
+RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+            *(f"lpt{i}" for i in range(1, 10))}
+
+
+def safe_name(name: str, sha256: str) -> str:
+    """A file name derived from an input's name: no folders, no reserved names, no clashes."""
+    stem = re.sub(r"[^\w.-]+", "_", name.replace("!", "_"), flags=re.UNICODE).strip("._")
+    stem = stem[:80] or "submission"
+    if stem.split(".")[0].lower() in RESERVED:
+        stem = "_" + stem
+    return f"{stem}-{sha256[:10]}"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_outputs(result: Any, lang: str) -> None:
+    """``summary.xlsx``, ``errors.csv`` and ``index.html`` of a batch result, written atomically.
+
+    Parameters
+    ----------
+    result : the :class:`~greendc.batch.run.BatchResult`
+    lang : language of the overview page
+    """
+    out = result.out
+    packs = sorted({p for r in result.records for p in r["verdicts"]})
+    _write_summary(out / "summary.xlsx", result.records, packs)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["file", "sha256", "code", "place", "message"])
+    for r in result.records:
+        for e in r["errors"]:
+            writer.writerow([safe_text(r["name"]), r["sha256"], e["code"], safe_text(e["place"]),
+                             safe_text(e["message"])])
+    atomic_write(out / "errors.csv", buffer.getvalue().encode("utf-8-sig"))
+    atomic_write(out / "index.html", render_index(result, packs, lang).encode("utf-8"))
+
+
+def _write_summary(path: Path, records: list[dict[str, Any]], packs: list[str]) -> None:
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "strings_to_numbers": False})
+    ws = book.add_worksheet("summary")
+    head = book.add_format({"bold": True, "bg_color": "#DCEBDD", "border": 1, "text_wrap": True})
+    headers = ["file", "sha256", "facility", "operator", "city", "status", "PUE", "grade",
+               *packs, "savings kWh/a", "flags", "top findings / errors", "report"]
+    ws.write_row(0, 0, headers, head)
+    for i, r in enumerate(records, start=1):
+        problems = r["top_findings"] if r["status"] == "valid" else [
+            f"{e['place']}: {e['message']}".lstrip(": ") for e in r["errors"]]
+        values = [r["name"], r["sha256"], r["facility"], r["operator"], r["city"], r["status"],
+                  r["pue"], r["grade"], *[r["verdicts"].get(p) for p in packs], r["savings_kwh"],
+                  "; ".join(r.get("flags", [])), " | ".join(problems)]
+        for c, value in enumerate(values):
+            if value is None:
+                continue
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                ws.write_number(i, c, value)
+            else:
+                ws.write_string(i, c, safe_text(value))
+        if r.get("report"):
+            ws.write_url(i, len(values), f"external:reports/{r['report']}",
+                         string=safe_text(r["report"]))
+    last = len(records)
+    ws.freeze_panes(1, 1)
+    ws.autofilter(0, 0, max(last, 1), len(headers) - 1)
+    good = book.add_format({"font_color": "#2f7d4f"})
+    bad = book.add_format({"font_color": "#b3261e", "bold": True})
+    warn = book.add_format({"font_color": "#8a5a00"})
+    first_pack, last_pack = 8, 8 + len(packs) - 1
+    for col_from, col_to in ((5, 5), (first_pack, last_pack)):
+        if col_to < col_from or last == 0:
+            continue
+        for text, fmt in (("pass", good), ("valid", good), ("fail", bad), ("invalid", bad),
+                          ("insufficient", warn), ("conditional", warn)):
+            ws.conditional_format(1, col_from, last, col_to, {
+                "type": "text", "criteria": "begins with", "value": text, "format": fmt})
+    for c, width in enumerate([36, 18, 30, 30, 12, 9, 8, 7] + [14] * len(packs)
+                              + [14, 30, 70, 30]):
+        ws.set_column(c, c, width)
+    book.close()
+    atomic_write(path, buffer.getvalue())

@@ -1,0 +1,341 @@
+"""Evaluating rule packs: verdicts that explain themselves.
+
+:func:`evaluate` reads metric values by name from an assessment's result; it never recomputes
+a metric.  Each rule gives a :class:`RuleFinding`: a verdict (pass, fail, not_applicable,
+insufficient_data, declared), the observed and required values, the margin, the data window,
+and a hint of what would change the outcome.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from greendc.criteria.loading import Pack, Rule, builtin_packs, load_pack
+from greendc.criteria.thresholds import PUE_LIKE
+from greendc.reference.loading import load_toml
+from greendc.reference.messages import message
+from greendc.reference.places import locate, place_key
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message in both languages, from the catalogue (``rules.*`` entries)."""
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def render(self, lang: str) -> str:
+        return message(f"rules.{self.key}", lang, **self.params)
+
+    def to_dict(self) -> dict[str, str]:
+        return {"en": self.render("en"), "zh": self.render("zh")}
+
+
+@dataclass
+class RuleFinding:
+    rule: Rule
+    verdict: str
+    observed: Any = None
+    required: Any = None
+    margin: float | None = None
+    score: float | None = None
+    reason: Text | None = None
+    hint: Text | None = None
+    window: str | None = None
+    cost_cny: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        r = self.rule
+        return {
+            "rule": r.id, "title": {"en": r.title_en, "zh": r.title_zh}, "kind": r.kind,
+            "metric": r.metric, "operator": r.operator, "verdict": self.verdict,
+            "observed": self.observed, "required": self.required, "unit": r.unit,
+            "margin": self.margin, "score": self.score, "max_score": _max_points(r),
+            "cost_cny": self.cost_cny, "window": self.window,
+            "reason": self.reason.to_dict() if self.reason else None,
+            "hint": self.hint.to_dict() if self.hint else None,
+            "source": r.source, "confidence": r.confidence, "note": r.note or None,
+            "effective_from": r.effective_from.isoformat() if r.effective_from else None,
+            "effective_to": r.effective_to.isoformat() if r.effective_to else None,
+        }
+
+
+@dataclass
+class PackResult:
+    pack: Pack
+    verdict: str
+    findings: list[RuleFinding]
+    score: float | None = None
+    max_score: float | None = None
+    grade: int | None = None
+    reason: Text | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        p = self.pack
+        return {
+            "pack": p.id, "version": p.version, "title": {"en": p.title_en, "zh": p.title_zh},
+            "kind": p.kind, "source": p.source, "confidence": p.confidence, "path": p.path,
+            "verdict": self.verdict, "score": self.score, "max_score": self.max_score,
+            "grade": self.grade, "reason": self.reason.to_dict() if self.reason else None,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What rules read: the result's metrics, facility fields, energy totals and period."""
+
+    metrics: dict[str, dict[str, Any]]
+    facility: dict[str, Any]
+    energy: dict[str, float]
+    period: dict[str, Any]
+
+    @property
+    def date(self) -> dt.date:
+        return dt.date.fromisoformat(self.period["end"])
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    def country(self) -> str | None:
+        country = self.facility.get("country")
+        if country:
+            return str(country).upper()
+        region, _ = locate(self.facility.get("province"))
+        return "CN" if region else None
+
+    def field(self, name: str) -> Any:
+        if name == "country":
+            return self.country()
+        if name == "province":
+            _, scope = locate(self.facility.get("province"))
+            return scope or place_key(self.facility.get("province"))
+        if name == "city":
+            return place_key(self.facility.get("city"))
+        return self.facility.get(name)
+
+
+def _matches(value: Any, op: str, target: Any) -> bool:
+    if op in ("in", "not_in"):
+        targets = {place_key(t) if isinstance(t, str) else t for t in target}
+        hit = (place_key(value) if isinstance(value, str) else value) in targets
+        return hit if op == "in" else not hit
+    if op in ("before", "after"):
+        when = dt.date.fromisoformat(str(value)[:10])
+        limit = target if isinstance(target, dt.date) else dt.date.fromisoformat(str(target))
+        return when < limit if op == "before" else when > limit
+    if isinstance(target, str) and isinstance(value, str):
+        value, target = place_key(value), place_key(target)
+    return {"==": value == target, "!=": value != target, "<": value < target,
+            "<=": value <= target, ">": value > target, ">=": value >= target}[op]
+
+
+def _applies(conditions: dict[str, Any], facts: Facts) -> tuple[bool | None, Text | None]:
+    """(True/False, reason) or (None, reason) when a field it needs is not given."""
+    for name, test in conditions.items():
+        (op, target), = test.items()
+        value = facts.field(name)
+        if value is None:
+            return None, Text("unknown_condition", {"field": name})
+        if not _matches(value, op, target):
+            shown = ", ".join(map(str, target)) if isinstance(target, list) else target
+            return False, Text("condition_not_met", {"field": name, "op": op, "target": shown,
+                                                     "value": value})
+    return True, None
+
+
+def _in_force(rule_from: dt.date | None, rule_to: dt.date | None, facts: Facts) -> Text | None:
+    if rule_from and facts.date < rule_from:
+        return Text("not_yet_in_force", {"date": rule_from.isoformat()})
+    if rule_to and facts.date > rule_to:
+        return Text("no_longer_in_force", {"date": rule_to.isoformat()})
+    return None
+
+
+def _max_points(rule: Rule) -> float | None:
+    if rule.operator == "linear_score":
+        return rule.points
+    if rule.operator == "banded_score":
+        return max(b["score"] for b in rule.bands)
+    return None
+
+
+def _threshold(rule: Rule, facts: Facts) -> tuple[Any, Text | None]:
+    if rule.parameter is None:
+        return rule.threshold, None
+    spec = load_toml("parameters.toml")[rule.parameter]
+    _, scope = locate(facts.facility.get("province"))
+    values = [v for v in spec["values"] if v["scope"] == scope]
+    if not values:
+        return None, Text("no_parameter", {"parameter": spec["title_en"],
+                                           "province": facts.facility.get("province") or "?"})
+    dated = [v for v in values if v["year"] <= facts.year] or values
+    return max(dated, key=lambda v: v["year"])["value"], None
+
+
+def _observed(rule: Rule, facts: Facts) -> tuple[Any, dict[str, Any], Text | None]:
+    """The value a rule tests, its basis, and why it is missing when it is."""
+    assert rule.metric is not None
+    if rule.metric in facts.metrics:
+        entry = facts.metrics[rule.metric]
+        if entry["value"] is None:
+            return None, entry["basis"], Text("metric_missing", {"metric": rule.metric,
+                                                                 "reason": entry.get("reason")})
+        return entry["value"], entry["basis"], None
+    value = facts.field(rule.metric)
+    if value is None:
+        return None, {}, Text("field_missing", {"field": rule.metric})
+    return value, {}, None
+
+
+def _compare(op: str, observed: Any, required: Any) -> bool:
+    if op == "between":
+        return required[0] <= observed <= required[1]
+    if op == "in":
+        return observed in required
+    return _matches(observed, op, required)
+
+
+def _margin(op: str, observed: Any, required: Any) -> float | None:
+    if not isinstance(observed, int | float) or isinstance(observed, bool):
+        return None
+    if op in ("<=", "<"):
+        return float(required) - float(observed)
+    if op in (">=", ">"):
+        return float(observed) - float(required)
+    if op == "between":
+        return min(float(observed) - required[0], required[1] - float(observed))
+    return None
+
+
+def _hint(rule: Rule, verdict: str, observed: Any, required: Any, facts: Facts) -> Text | None:
+    if rule.operator not in ("<=", "<", ">=", ">") or not isinstance(observed, int | float):
+        return None
+    if rule.metric in PUE_LIKE and rule.operator in ("<=", "<"):
+        dc, it = facts.energy.get("dc_kwh"), facts.energy.get("it_kwh")
+        if not dc or not it:
+            return None
+        delta = dc - float(required) * it
+        key = "cut_non_it" if verdict == "fail" else "headroom_non_it"
+        return Text(key, {"mwh": abs(delta) / 1000, "share": abs(delta) / dc,
+                          "threshold": required, "title": rule.title_en})
+    gap = abs(float(required) - float(observed))
+    if verdict != "fail":
+        return None
+    direction = "raise" if rule.operator in (">=", ">") else "lower"
+    return Text(f"{direction}_to", {"metric": rule.metric, "gap": gap, "threshold": required})
+
+
+def evaluate_rule(rule: Rule, facts: Facts) -> RuleFinding:
+    """The verdict of one rule on one facility."""
+    window = f"{facts.period['start']}/{facts.period['end']}"
+    stale = _in_force(rule.effective_from, rule.effective_to, facts)
+    if stale:
+        return RuleFinding(rule, "not_applicable", reason=stale, window=window)
+    applies, why = _applies(rule.applies_when, facts)
+    if applies is False:
+        return RuleFinding(rule, "not_applicable", reason=why, window=window)
+    if applies is None:
+        return RuleFinding(rule, "insufficient_data", reason=why, window=window)
+    if rule.kind == "declared":
+        return RuleFinding(rule, "declared", reason=Text("declared_only"), window=window,
+                           hint=Text("declared_hint", {"en": rule.hint_en or rule.title_en,
+                                                       "zh": rule.hint_zh or rule.title_zh}))
+    required, missing_param = _threshold(rule, facts)
+    if missing_param:
+        return RuleFinding(rule, "insufficient_data", reason=missing_param, window=window)
+    observed, basis, missing = _observed(rule, facts)
+    window = basis.get("window") or basis.get("period") or window
+    if missing:
+        return RuleFinding(rule, "insufficient_data", required=required, reason=missing,
+                           window=window)
+    if rule.operator == "present":
+        return RuleFinding(rule, "pass", observed=observed, window=window)
+    partial = rule.annual and basis.get("provisional")
+    if rule.operator == "linear_score":
+        (at_zero, at_full) = rule.threshold
+        share = (float(observed) - at_zero) / (at_full - at_zero)
+        score = rule.points * min(1.0, max(0.0, share))
+        finding = RuleFinding(rule, "pass" if score > 0 else "fail", observed=observed,
+                              required=rule.threshold, score=score, window=window)
+    elif rule.operator == "banded_score":
+        score = next((b["score"] for b in rule.bands
+                      if b.get("min", float("-inf")) <= observed < b.get("max", float("inf"))), 0)
+        finding = RuleFinding(rule, "pass" if score > 0 else "fail", observed=observed,
+                              score=float(score), window=window)
+    elif rule.operator == "surcharge":
+        finding = _surcharge(rule, observed, facts, window)
+    else:
+        ok = _compare(rule.operator, observed, required)
+        verdict = "pass" if ok else "fail"
+        finding = RuleFinding(rule, verdict, observed=observed, required=required,
+                              margin=_margin(rule.operator, observed, required), window=window,
+                              hint=_hint(rule, verdict, observed, required, facts))
+    if partial:
+        finding.verdict = "insufficient_data"
+        finding.reason = Text("partial_year", {"reason": basis.get("provisional_reason") or ""})
+        finding.score = None
+    return finding
+
+
+def _surcharge(rule: Rule, observed: float, facts: Facts, window: str) -> RuleFinding:
+    """PUE-linked tariff surcharge on the energy above what the limit allows (stated assumption)."""
+    limit = float(rule.threshold)
+    if observed <= limit:
+        return RuleFinding(rule, "pass", observed=observed, required=limit,
+                           margin=limit - observed, cost_cny=0.0, window=window)
+    excess = (observed - limit) / limit
+    rate = next(t["cny_per_kwh"] for t in rule.tiers
+                if excess <= t.get("max_excess", float("inf")))
+    over_kwh = facts.energy["dc_kwh"] - limit * facts.energy["it_kwh"]
+    cost = over_kwh * rate
+    return RuleFinding(rule, "fail", observed=observed, required=limit, margin=limit - observed,
+                       cost_cny=cost, window=window,
+                       hint=Text("surcharge", {"mwh": over_kwh / 1000, "rate": rate,
+                                               "cost": cost, "excess": excess}))
+
+
+def evaluate(pack: Pack, facts: Facts) -> PackResult:
+    """Every rule of ``pack`` on one facility, and the pack's verdict, score and grade."""
+    stale = _in_force(pack.effective_from, pack.effective_to, facts)
+    applies, why = (False, stale) if stale else _applies(pack.applies_when, facts)
+    if applies is not True:
+        return PackResult(pack, "not_applicable" if applies is False else "insufficient_data",
+                          [], reason=why)
+    findings = [evaluate_rule(rule, facts) for rule in pack.rules]
+    gates = [f for f in findings if f.rule.kind == "gate"]
+    declared = [f for f in findings if f.verdict == "declared"]
+    if any(f.verdict == "fail" for f in gates):
+        verdict = "fail"
+    elif any(f.verdict == "insufficient_data" for f in gates):
+        verdict = "insufficient_data"
+    elif gates and declared:
+        verdict = "conditional"
+    elif gates and all(f.verdict == "not_applicable" for f in gates):
+        verdict = "not_applicable"
+    elif gates:
+        verdict = "pass"
+    else:
+        verdict = "advisory"
+    scored = [f for f in findings if f.rule.kind == "score" and f.verdict != "not_applicable"]
+    score = sum(f.score or 0.0 for f in scored) if scored else None
+    max_score = sum(_max_points(f.rule) or 0.0 for f in scored) if scored else None
+    grades = [f.rule.grade for f in findings if f.rule.kind == "grade" and f.verdict == "pass"]
+    graded = [f for f in findings if f.rule.kind == "grade"]
+    grade = min(grades) if grades else None
+    if graded and any(f.verdict == "insufficient_data" for f in graded):
+        grade = None
+    return PackResult(pack, verdict, findings, score=score, max_score=max_score, grade=grade)
+
+
+def default_packs(facts: Facts) -> list[str]:
+    """Packs that apply by location: each built-in pack's ``default_for`` conditions."""
+    chosen = []
+    for pack_id in builtin_packs():
+        pack = load_pack(pack_id)
+        if pack.default_for and _applies(pack.default_for, facts)[0] is True:
+            chosen.append(pack_id)
+    return chosen

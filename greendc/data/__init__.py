@@ -1,1 +1,0 @@
-"""Reference data files of greendc (TOML and pint definitions), loaded by ``greendc.reference``."""

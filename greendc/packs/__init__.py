@@ -1,1 +1,0 @@
-"""Built-in rule packs (TOML), loaded by ``greendc.rules``."""

@@ -1,0 +1,96 @@
+"""Assembly: the energy tables of one file become one :class:`Submission`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from greendc.errors import InputError
+from greendc.findings import Finding, Place
+from greendc.reading import energy as energy_tables
+from greendc.reading.headers import ColumnSource
+from greendc.reading.periods import infer_granularity
+from greendc.reading.submission import Submission
+from greendc.reference.columns import columns as column_roles
+from greendc.reference.settings import Limits
+
+
+def check_rows(path: Path, sheet: str | None, rows: int, limits: Limits) -> None:
+    """Refuse a table with more rows than the ``max_rows`` limit.
+
+    Raises
+    ------
+    InputError
+        The table is longer than the limit (code ``too_many_rows``).
+    """
+    limit = limits["max_rows"]
+    if rows > limit:
+        raise InputError(path, f"the table has {rows:,} rows, more than the {limit:,} limit",
+                         Place(sheet=sheet), code="too_many_rows")
+
+
+def assemble(path: Path, sha256: str, file_type: str, facility: dict[str, Any],
+              raw_tables: list[energy_tables.RawTable], timezone: str,
+              findings: list[Finding]) -> Submission:
+    """The :class:`Submission` from the raw energy tables of one file.
+
+    Parameters
+    ----------
+    path : the file's name, for messages
+    sha256 : digest of the file's bytes
+    file_type : ``xlsx``, ``xls`` or ``csv``
+    facility : the Facility sheet's fields (canonical names)
+    raw_tables : the energy tables found, each as read
+    timezone : the facility's time zone (periods with UTC offsets are converted to it)
+    findings : what the reader found so far (extended in place)
+
+    Returns
+    -------
+    Submission
+        The energy table in canonical units [kWh, m3, degC], with the source row of every value.
+
+    Raises
+    ------
+    InputError
+        A required column is missing, or the table has periods but no data.
+    """
+    tables = []
+    for raw in raw_tables:
+        table, found = energy_tables.build(path, raw, timezone)
+        findings += found
+        if table is not None:
+            tables.append(table)
+    columns: dict[str, ColumnSource] = {}
+    for t in tables:
+        for role, source in t.columns.items():
+            columns.setdefault(role, source)
+    for role in (c.name for c in column_roles().values() if c.required):
+        if role not in columns and tables:
+            column = column_roles()[role]
+            raise InputError(path, f'no column for {column.en} ({column.zh}); name one '
+                             f'"{column.header("en")}" or add its name to the column alias table',
+                             Place(sheet=tables[0].sheet), code="missing_column")
+    if tables:
+        energy, row_numbers, row_sheets, found = energy_tables.combine(tables)
+        findings += found
+        if len(tables) > 1:
+            findings.append(Finding("combined_sheets", "info", Place(
+                sheet=", ".join(str(t.sheet) for t in tables)), {"count": len(tables)}))
+    else:
+        energy = pd.DataFrame(index=pd.DatetimeIndex([], name="period_start"))
+        row_numbers = pd.DataFrame({"period_start": []})
+        row_sheets = pd.DataFrame({"period_start": []}, dtype=object)
+    required = [c.name for c in column_roles().values() if c.required and c.kind != "time"]
+    if tables and not energy.reindex(columns=required).notna().any(axis=None) \
+            and not any(f.severity == "error" for f in findings):
+        raise InputError(path, "the energy table has periods but no data rows: fill in facility "
+                         "total and IT energy", Place(sheet=tables[0].sheet), code="no_data_rows")
+    granularity, step = infer_granularity(energy.index)
+    sheets = [t.sheet for t in tables if t.sheet]
+    primary = next((t.sheet for t in tables if "it_energy_kwh" in t.columns), None)
+    return Submission(path=path, sha256=sha256, file_type=file_type, facility=facility,
+                      energy=energy, row_numbers=row_numbers, row_sheets=row_sheets,
+                      energy_sheet=primary or (sheets[0] if sheets else None), columns=columns,
+                      granularity=granularity, step=step, findings=findings)

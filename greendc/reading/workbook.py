@@ -1,0 +1,258 @@
+"""Workbooks (.xlsx, .xlsm, .xls): find the energy table on any sheet, read the small sheets.
+
+The header search reads only the first rows of each sheet through the streaming cell layer
+(:mod:`~greendc.reading.cells`); fastexcel reads the body of an .xlsx energy table in a bounded
+child process (:mod:`~greendc.reading.isolate`); everything else is read cell by cell.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from greendc.errors import InputError
+from greendc.findings import Finding, Place
+from greendc.reading import energy as energy_tables
+from greendc.reading.assemble import assemble, check_rows
+from greendc.reading.cells import SheetError, XlsxBook, column_letter
+from greendc.reading.headers import (
+    HEADER_SCAN_ROWS,
+    ColumnSource,
+    find_header,
+    resolve_columns,
+    units_row,
+)
+from greendc.reading.isolate import IsolationError, run_bounded
+from greendc.reading.submission import Submission
+from greendc.reading.tables import read_key_values, read_records
+from greendc.reading.xls import XlsBook
+from greendc.reference.columns import SMALL_TABLE_NAMES, sheet_index
+from greendc.reference.names import name_variants
+from greendc.reference.options import Options
+from greendc.reference.settings import Limits, setting
+
+# fastexcel logs dtype fallbacks (e.g. a text cell in a number column) as warnings; greendc
+# reports those cells itself, so they are kept off the console unless the user configures logging.
+logging.getLogger("fastexcel").addHandler(logging.NullHandler())
+
+
+def _classify_sheets(names: list[str]) -> dict[str, str]:
+    """Canonical sheet key -> sheet name, for the sheets whose names say what they hold."""
+    index = sheet_index()
+    found: dict[str, str] = {}
+    for name in names:
+        for variant in name_variants(name):
+            key = index.get(variant)
+            if key and key not in found:
+                found[key] = name
+                break
+    return found
+
+
+def _open_book(path: Path, data: bytes, kind: str, limits: Limits):
+    try:
+        return XlsxBook(data, limits) if kind == "xlsx" else XlsBook(data, limits)
+    except SheetError as exc:
+        if exc.limit:  # refused on purpose: saving it again would not help
+            raise InputError(path, f"refused: {exc}", code="beyond_limits") from None
+        if kind == "xls":
+            hint = ("a password-protected or damaged workbook" if b"EncryptedPackage" in data
+                    or "encrypt" in str(exc).lower() else "a damaged or unsupported .xls file")
+            raise InputError(path, f"cannot read the workbook: {hint} ({exc}); open it in Excel "
+                             "and save it as .xlsx", code="not_a_workbook") from None
+        raise InputError(path, f"not a readable Excel workbook ({exc}); open it in Excel and "
+                         "save it again as .xlsx", code="not_a_workbook") from None
+
+
+def _grid(path: Path, book, sheet: str, max_rows: int | None) -> list[tuple[int, list[Any]]]:
+    try:
+        return list(book.rows(sheet, max_rows))
+    except SheetError as exc:
+        raise InputError(path, f"cannot read the sheet: {exc}", Place(sheet=sheet),
+                         code="unreadable_sheet") from None
+
+
+def read_workbook(path: Path, data: bytes, sha256: str, kind: str,
+                  options: Options) -> Submission:
+    """Read a submission workbook (.xlsx, .xlsm or .xls) from its bytes.
+
+    Parameters
+    ----------
+    path : the file's name, for messages
+    data : the file's bytes
+    sha256 : their digest
+    kind : ``xlsx`` or ``xls`` (see :func:`~greendc.reading.sniff.file_type`)
+    options : the run's options (limits, extra column names)
+
+    Returns
+    -------
+    Submission
+        Facility fields, the energy table in canonical units and the record tables.
+
+    Raises
+    ------
+    InputError
+        The workbook cannot be opened, has no energy table or lacks a required column.
+    """
+    book = _open_book(path, data, kind, options.limits)
+    names = book.sheet_names
+    if not names:
+        raise InputError(path, "the workbook has no sheets", code="empty_workbook")
+    named = _classify_sheets(names)
+    findings: list[Finding] = []
+
+    facility: dict[str, Any] = {}
+    if "facility" in named:
+        facility, found = read_key_values(_grid(path, book, named["facility"], None),
+                                          named["facility"])
+        findings += found
+    else:
+        findings.append(Finding("no_facility_sheet", "warning"))
+    declared_unit = facility.get("energy_unit")
+    timezone = facility.get("timezone") or setting("ingest", "default_timezone")
+
+    small = {named[k] for k in ("facility", *SMALL_TABLE_NAMES) if k in named}
+    candidates = [s for s in names if s not in small]
+    if "energy" in named:  # a sheet named like an energy sheet is searched first
+        candidates.remove(named["energy"])
+        candidates.insert(0, named["energy"])
+    raw_tables = []
+    for sheet in candidates:
+        head = _grid(path, book, sheet, HEADER_SCAN_ROWS)
+        header = find_header(head, options)
+        if header is None:
+            continue
+        raw_tables.append(_raw_table(path, data, book, kind, sheet, head, header, declared_unit,
+                                     options))
+    if not raw_tables:
+        if all(not _grid(path, book, s, HEADER_SCAN_ROWS) for s in names):
+            raise InputError(path, "every sheet is empty", code="empty_workbook")
+        raise InputError(path, "no energy table found: no sheet has a header row with a period "
+                         f"column and energy columns in its first {HEADER_SCAN_ROWS} rows (see "
+                         "docs/submission-format.md)", Place(sheet=named.get("energy")),
+                         code="no_energy_table")
+
+    tables = {}
+    for name in SMALL_TABLE_NAMES:
+        tables[name] = []
+        if name in named:
+            tables[name], found = read_records(_grid(path, book, named[name], None), named[name],
+                                               name)
+            findings += found
+    submission = assemble(path, sha256, kind, facility, raw_tables, timezone, findings)
+    submission.measures = tables["measures"]
+    submission.meters = tables["meters"]
+    submission.operating_points = tables["operating_points"]
+    submission.operating_sheet = named.get("operating_points")
+    submission.measures_sheet = named.get("measures")
+    return submission
+
+
+def _raw_table(path: Path, data: bytes, book, kind: str, sheet: str, head, header,
+               declared_unit: str | None, options: Options) -> energy_tables.RawTable:
+    index, cells = header
+    header_row, row = head[index]
+    under = head[index + 1] if index + 1 < len(head) else None
+    unit_row = units_row(under[1], cells) if under and under[0] == header_row + 1 else None
+    columns, findings = resolve_columns(path, sheet, header_row, row, cells, column_letter,
+                                        unit_row, declared_unit, options.aliases)
+    first_data_row = header_row + (2 if unit_row else 1)
+    frame = rows = None
+    if kind == "xlsx":
+        loaded = _fastexcel_body(path, data, sheet, head, index, columns, bool(unit_row),
+                                 options.limits)
+        if loaded is not None:
+            frame, rows, cell_findings = loaded
+            findings += cell_findings
+            if frame[[c for c in columns if c != "period_start"]].isna().any(axis=None):
+                findings += _formula_cells(book, sheet, columns)
+    if frame is None:  # .xls, or a sheet fastexcel names differently: read every cell
+        grid = [(r, cells_) for r, cells_ in _grid(path, book, sheet, None)
+                if r >= first_data_row]
+        check_rows(path, sheet, len(grid), options.limits)
+        positions = {c.position: c.role for c in cells}
+        rows = np.array([r for r, _ in grid], dtype=int)
+        frame = pd.DataFrame({role: [cells_[p] if p < len(cells_) else None
+                                     for _, cells_ in grid] for p, role in positions.items()})
+        if frame.empty:
+            frame = pd.DataFrame({role: [] for role in positions.values()}, dtype=object)
+    return energy_tables.RawTable(sheet, columns, frame, rows, findings,
+                                  hidden=sheet in book.hidden)
+
+
+def _fastexcel_body(path: Path, data: bytes, sheet: str, head, index: int,
+                    columns: dict[str, ColumnSource], skip_units: bool, limits: Limits):
+    """The data rows read by fastexcel, or None when its view of the sheet differs from ours."""
+    first_row = head[0][0]  # fastexcel's rows start at the first row holding a value
+    header_row = head[index][0]
+    wanted = {c.header: role for role, c in columns.items()}
+    try:
+        loaded = run_bounded(limits, _fastexcel_load, data, sheet, header_row - first_row,
+                             skip_units, list(wanted))
+    except IsolationError as exc:
+        raise InputError(path, str(exc), Place(sheet=sheet), code="reader_failed") from None
+    if loaded is None:
+        return None  # fall back to reading every cell ourselves
+    frame, names, total_height, errors = loaded
+    if sorted(names) != sorted(wanted):
+        return None
+    check_rows(path, sheet, total_height, limits)
+    frame = frame.rename(columns=wanted)
+    rows = np.arange(len(frame)) + header_row + (2 if skip_units else 1)
+    bad: dict[str, list[tuple[int, str]]] = {}
+    for position, name, detail in errors:
+        text = _CELL_TEXT.search(detail)
+        bad.setdefault(wanted[name], []).append((position, text[1] if text else detail))
+    findings = []
+    for role, cells in bad.items():
+        mask = np.zeros(len(frame), dtype=bool)
+        mask[[r for r, _ in cells]] = True
+        findings.append(Finding("text_in_number", "error",
+                                energy_tables.rows_place(sheet, rows, mask, columns[role].header),
+                                {"count": len(cells), "text": cells[0][1]}))
+    return frame, rows, findings
+
+
+_CELL_TEXT = re.compile(r'String\("(.*)"\)')
+
+
+def _fastexcel_load(data: bytes, sheet: str, header_row: int, skip_units: bool,
+                    columns: list[str]):
+    """fastexcel's view of the table (run in a bounded child): the frame, its column names,
+    the sheet's height and the cells that did not fit their column's type; None when fastexcel
+    cannot read the sheet."""
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(data)
+        sheet_data = reader.load_sheet(sheet, header_row=header_row,
+                                       skip_rows=1 if skip_units else None,
+                                       use_columns=columns, dtype_coercion="coerce")
+        batch, cell_errors = sheet_data.to_arrow_with_errors()
+    except BaseException as exc:  # fastexcel's own errors, and Rust panics on damaged files
+        if type(exc).__name__ == "PanicException" or type(exc).__module__.startswith(
+                ("fastexcel", "_fastexcel")):
+            return None
+        raise
+    by_index = {c.index: c.name for c in sheet_data.selected_columns}
+    errors = [(e.offset_position[0], by_index[e.offset_position[1]], e.detail)
+              for e in (cell_errors.errors if cell_errors else ())]
+    return (batch.to_pandas(), [c.name for c in sheet_data.selected_columns],
+            sheet_data.total_height, errors)
+
+
+def _formula_cells(book, sheet: str, columns: dict[str, ColumnSource]) -> list[Finding]:
+    letters = {c.letter for c in columns.values()}
+    refs = [r for r in book.formula_cells_without_value(sheet, limit=200)
+            if r.rstrip("0123456789") in letters]
+    if not refs:
+        return []
+    return [Finding("formula_without_value", "error",
+                    Place(sheet=sheet, column=", ".join(refs[:10])
+                          + (f" … ({len(refs)} cells)" if len(refs) > 10 else "")),
+                    {"count": len(refs)})]

@@ -1,0 +1,1 @@
+"""Reference data files (TOML), shipped as package data."""

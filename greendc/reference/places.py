@@ -1,0 +1,55 @@
+"""Places: provinces to grid regions (``factors.toml`` ``[provinces]``) and place names folded
+for comparison (河北省 = 河北 = Hebei; 张家口市 = 张家口)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from greendc.reference.loading import load_toml
+from greendc.reference.names import normalise
+
+_PROVINCE_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "province", "省", "市")
+_PLACE_SUFFIXES = ("市", "县", "区", "city", "省")
+
+
+@cache
+def _province_index() -> dict[str, tuple[str | None, str | None]]:
+    """normalised province name -> (region scope, province scope or None)."""
+    provinces = load_toml("factors.toml")["provinces"]
+    index: dict[str, tuple[str | None, str | None]] = {}
+    for region, names in provinces["regions"].items():
+        for name in names:
+            index[normalise(name)] = (region, None)
+    for scope, names in provinces["scopes"].items():
+        for name in names:
+            region = index.get(normalise(name), (None, None))[0]
+            index[normalise(name)] = (region, scope)
+    return index
+
+
+def locate(province: str | None) -> tuple[str | None, str | None]:
+    """(regional grid scope, province scope) for a province name such as 河北省 or Hebei.
+
+    >>> locate("河北省")
+    ('north_china', 'hebei')
+    """
+    if not province:
+        return None, None
+    key = normalise(province)
+    for suffix in _PROVINCE_SUFFIXES:  # longest first: strip one administrative suffix
+        if key.endswith(suffix) and len(key) > len(suffix):
+            key = key[: -len(suffix)]
+            break
+    return _province_index().get(key, (None, None))
+
+
+def place_key(text: Any) -> str | None:
+    """A place name folded for comparison: 张家口市 and 张家口 give the same key."""
+    if not text:
+        return None
+    key = normalise(text)
+    for suffix in _PLACE_SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return key[: -len(suffix)]
+    return key

@@ -1,0 +1,123 @@
+"""The regression baseline: a change-point model of non-IT energy and its fit statistics.
+
+References
+----------
+ASHRAE Guideline 14-2014, Measurement of energy, demand and water savings (CV(RMSE), NMBE,
+fractional savings uncertainty, annex B).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from greendc.metrics import aggregate
+from greendc.reference.names import DC, IT, TEMPERATURE
+from greendc.reference.settings import setting
+
+
+def fit_statistics(y: np.ndarray, predicted: np.ndarray, parameters: int) -> dict[str, float]:
+    """ASHRAE Guideline 14 goodness of fit: CV(RMSE), NMBE and R2 of a baseline model.
+
+    CV(RMSE) = sqrt(sum(e^2) / (n - p)) / mean(y);  NMBE = sum(e) / ((n - p) x mean(y)),
+    with e = y - predicted, n observations and p parameters.
+    """
+    residual = y - predicted
+    n, mean = len(y), float(np.mean(y))
+    dof = max(n - parameters, 1)
+    total = float(np.sum((y - mean) ** 2))
+    return {"n": n, "parameters": parameters,
+            "cv_rmse": math.sqrt(float(np.sum(residual ** 2)) / dof) / mean,
+            "nmbe": float(np.sum(residual)) / (dof * mean),
+            "r2": 1 - float(np.sum(residual ** 2)) / total if total > 0 else float("nan")}
+
+
+def savings_uncertainty(cv_rmse: float, n: int, m: int, fraction: float) -> float:
+    """Fractional savings uncertainty at 68 % confidence (ASHRAE Guideline 14, annex B).
+
+    dE/E = t x 1.26 x CV x sqrt((n / n') (1 + 2/n) / m) / F with t = 1 (68 %), n' = n (no
+    autocorrelation correction), n baseline and m reporting points, F the savings fraction.
+    """
+    if fraction <= 0 or m <= 0:
+        return float("inf")
+    return 1.26 * cv_rmse * math.sqrt((1 + 2 / n) / m) / fraction
+
+
+FEATURES = {"intercept": "1", "offday": "Saturday or Sunday", "it": "E_IT",
+            "warm": "mean max(0, T - T_cp)", "it_warm": "sum of E_IT x max(0, T - T_cp)"}
+
+
+def model_features(energy: pd.DataFrame, resolution: str,
+                   changepoint: float | None) -> pd.DataFrame:
+    """Per day (or month): non-IT energy and the regressors, built from the finest data given.
+
+    ``it_warm`` sums E_IT x max(0, T - T_cp) over the intervals, so that cooling that follows
+    both the IT heat and the weather is described even when both change within a day.
+    """
+    base = aggregate.complete(energy)
+    frame = pd.DataFrame({"nonit": base[DC] - base[IT], "it": base[IT]}, index=base.index)
+    if changepoint is not None:
+        warm = np.clip(base[TEMPERATURE] - changepoint, 0, None)
+        frame["warm"] = warm
+        frame["it_warm"] = base[IT] * warm
+    rule = "MS" if resolution == "monthly" else "D"
+    agg = {"nonit": "sum", "it": "sum", **({"warm": "mean", "it_warm": "sum"}
+                                           if changepoint is not None else {})}
+    out = frame.resample(rule).agg(agg)
+    out["periods"] = frame["it"].resample(rule).count()
+    out = out[out["periods"] > 0].drop(columns="periods")
+    out.insert(0, "intercept", 1.0)
+    if resolution == "daily":
+        out.insert(1, "offday", (out.index.day_of_week >= 5).astype(float))
+    return out
+
+
+@dataclass
+class Baseline:
+    """A fitted change-point regression of non-IT energy on IT energy and temperature."""
+
+    columns: list[str]
+    coefficients: np.ndarray
+    changepoint: float | None
+    stats: dict[str, float]
+    ranges: dict[str, tuple[float, float]]
+    resolution: str
+
+    def predict(self, features: pd.DataFrame) -> np.ndarray:
+        return features[self.columns].to_numpy() @ self.coefficients
+
+    def describe(self) -> str:
+        terms = " ".join(f"{'-' if c < 0 else '+'} {abs(c):.4g} x {FEATURES[n]}" for n, c in
+                         zip(self.columns, self.coefficients, strict=True)).lstrip("+ ")
+        cp = f", T_cp = {self.changepoint:g} degC" if self.changepoint is not None else ""
+        return f"non-IT = {terms}{cp}"
+
+
+def fit_baseline(energy: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
+                 resolution: str) -> tuple[Baseline, dict[float | None, pd.DataFrame]]:
+    """Fit the baseline on [start, end) of ``energy``; also return the feature tables by change
+    point so that the chosen model can be evaluated on any window."""
+    candidates: list[float | None] = [None]
+    if TEMPERATURE in energy and energy[TEMPERATURE].notna().all():
+        candidates = list(setting("savings", "changepoints_degc"))
+    best: Baseline | None = None
+    tables = {}
+    for changepoint in candidates:
+        table = model_features(energy, resolution, changepoint)
+        tables[changepoint] = table
+        base = table[(table.index >= start) & (table.index < end)]
+        columns = [c for c in base.columns if c != "nonit"]
+        x, y = base[columns].to_numpy(), base["nonit"].to_numpy()
+        coefficients, *_ = np.linalg.lstsq(x, y, rcond=None)
+        stats = fit_statistics(y, x @ coefficients, x.shape[1])
+        if best is None or stats["cv_rmse"] < best.stats["cv_rmse"]:
+            ranges = {"it": (float(base["it"].min()), float(base["it"].max()))}
+            if TEMPERATURE in energy:
+                window = energy[(energy.index >= start) & (energy.index < end)][TEMPERATURE]
+                ranges["outdoor_temp_degc"] = (float(window.min()), float(window.max()))
+            best = Baseline(columns, coefficients, changepoint, stats, ranges, resolution)
+    assert best is not None
+    return best, tables

@@ -1,0 +1,231 @@
+"""Savings of each adopted measure: the methods the data allow, the one chosen, the totals.
+
+For each measure on the Measures sheet greendc picks the method the data allow and names it
+(the package's docstring describes each).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from greendc.metrics import aggregate
+from greendc.reference.names import COOLING, DC, IT, TEMPERATURE
+from greendc.reference.settings import setting
+from greendc.savings.baseline import fit_baseline, savings_uncertainty
+from greendc.savings.catalogue import SUBSYSTEM_COLUMNS, Technology, identify
+from greendc.savings.money import add_money
+
+DAYS_PER_YEAR = 365
+
+
+def _annual(value: float, days: float) -> float:
+    """A saving per year: a full calendar year (365 or 366 days) as it is, else scaled to 365."""
+    if days <= 0:
+        return float("nan")
+    return value if 365 <= days <= 366 else value * DAYS_PER_YEAR / days
+
+
+def _window_days(frame: pd.DataFrame, resolution: str) -> float:
+    if resolution == "monthly":
+        return float(frame.index.days_in_month.to_numpy().sum())
+    return float(len(frame))
+
+
+def measured_methods(energy: pd.DataFrame, adopted: pd.Timestamp, reporting: tuple[
+        pd.Timestamp, pd.Timestamp], granularity: str, scope: str | None) -> dict[str, Any]:
+    """Every measured method the data allow for a measure adopted on ``adopted``.
+
+    ``energy`` holds the whole data span (before and after adoption); without a
+    ``dc_energy_kwh`` column, E_DC is the facility electricity.
+    """
+    if DC not in energy:
+        energy = aggregate.boundary_energy(energy, {})
+    resolution = "monthly" if granularity in ("monthly", "irregular") else "daily"
+    table = aggregate.monthly(energy) if resolution == "monthly" else aggregate.daily(energy)
+    table = table[table["periods"] > 0]
+    start = adopted - pd.DateOffset(months=setting("savings", "baseline_months"))
+    base = table[(table.index >= start) & (table.index < adopted)]
+    rep_from = max(adopted, reporting[0])
+    rep = table[(table.index >= rep_from) & (table.index < reporting[1])]
+    def span(frame: pd.DataFrame) -> list[str] | None:
+        if frame.empty:
+            return None
+        return [frame.index.min().date().isoformat(), frame.index.max().date().isoformat()]
+
+    out: dict[str, Any] = {"resolution": resolution, "baseline": span(base),
+                           "reporting": span(rep)}
+    if base.empty or rep.empty:
+        return out
+    rep_days = _window_days(rep, resolution)
+    out["reporting_days"] = rep_days
+    out["baseline_days"] = _window_days(base, resolution)
+    pue_base = base[DC].sum() / base[IT].sum()
+    pue_rep = rep[DC].sum() / rep[IT].sum()
+    avoided = pue_base * rep[IT].sum() - rep[DC].sum()
+    out["pue_normalised"] = {"kwh": _annual(avoided, rep_days), "pue_baseline": pue_base,
+                             "pue_reporting": pue_rep,
+                             "formula": "PUE_base x E_IT,rep - E_DC,rep, annualised"}
+    if scope in ("cooling", "fans") and COOLING in table:
+        clf_base = base[COOLING].sum() / base[IT].sum()
+        clf_rep = rep[COOLING].sum() / rep[IT].sum()
+        out["subsystem"] = {"kwh": _annual((clf_base - clf_rep) * rep[IT].sum(), rep_days),
+                            "clf_baseline": clf_base, "clf_reporting": clf_rep,
+                            "formula": "(CLF_base - CLF_rep) x E_IT,rep, annualised"}
+    enough = (len(base) >= setting("savings", "min_baseline_days") if resolution == "daily"
+              else len(base) >= setting("savings", "min_baseline_months"))
+    if enough:
+        model, tables = fit_baseline(energy, start, adopted, resolution)
+        features = tables[model.changepoint]
+        rep_features = features[(features.index >= rep_from) & (features.index < reporting[1])]
+        predicted = model.predict(rep_features)
+        actual = rep_features["nonit"].to_numpy()
+        saved = float(np.sum(predicted - actual))
+        criteria = setting("savings", "ashrae14")[resolution]
+        stats = dict(model.stats)
+        fraction = saved / float(np.sum(predicted)) if np.sum(predicted) > 0 else 0.0
+        stats["fractional_uncertainty_68"] = savings_uncertainty(
+            stats["cv_rmse"], stats["n"], len(rep_features), fraction)
+        outside = np.zeros(len(rep_features), dtype=bool)
+        low, high = model.ranges["it"]
+        outside |= (rep_features["it"].to_numpy() < low) | (rep_features["it"].to_numpy() > high)
+        if TEMPERATURE in model.ranges:
+            low, high = model.ranges[TEMPERATURE]
+            temps = energy[(energy.index >= rep_from) & (energy.index < reporting[1])][TEMPERATURE]
+            daily_out = ((temps < low) | (temps > high)).astype(float).resample(
+                "MS" if resolution == "monthly" else "D").max() > 0
+            outside |= daily_out.reindex(rep_features.index, fill_value=False).to_numpy()
+        out["regression"] = {
+            "kwh": _annual(saved, rep_days),
+            "model": model.describe(),
+            "terms": {n: float(c) for n, c in zip(model.columns, model.coefficients,
+                                                  strict=True)},
+            "changepoint_degc": model.changepoint,
+            "stats": stats,
+            "ashrae14": {"criteria": criteria, "resolution": resolution,
+                         "acceptable": abs(stats["nmbe"]) <= criteria["nmbe"]
+                         and stats["cv_rmse"] <= criteria["cv_rmse"],
+                         "uncertainty_acceptable": stats["fractional_uncertainty_68"]
+                         <= setting("savings", "max_fractional_uncertainty")},
+            "outside_baseline_share": float(outside.mean()) if len(outside) else 0.0,
+            "baseline_ranges": {k: list(v) for k, v in model.ranges.items()},
+        }
+    return out
+
+
+def deemed(tech: Technology, totals: dict[str, float], pue: float) -> dict[str, Any] | None:
+    """The catalogue's range applied to the subsystem's energy over the assessed period.
+
+    The measure is already in the data, so the saving relative to the metered (after) energy
+    is effect / (1 - effect) of it.
+    """
+    column = SUBSYSTEM_COLUMNS.get(tech.subsystem)
+    if tech.effect is None or column is None or column not in totals:
+        return None
+    energy = totals[column]
+    low, high = (e / (1 - e) * energy for e in tech.effect)
+    if tech.subsystem == "it":
+        low, high = low * pue, high * pue
+    return {"kwh_low": low, "kwh_high": high, "effect": list(tech.effect),
+            "subsystem": tech.subsystem, "subsystem_kwh": energy,
+            "source": tech.source, "confidence": tech.confidence,
+            "formula": "effect / (1 - effect) x metered subsystem energy (the measure is already "
+                       "in the data)"}
+
+
+def assess_measures(measures: list[dict[str, Any]], full_energy: pd.DataFrame, totals: dict,
+                    period: dict[str, Any], granularity: str, pue: float,
+                    money: dict[str, Any]) -> dict[str, Any]:
+    """The ``savings`` section of the result: one entry per measure, totals, path to target."""
+    reporting = (pd.Timestamp(period["start"]), pd.Timestamp(period["end"]) + pd.Timedelta(days=1))
+    data_start = full_energy.index.min()
+    entries = []
+    dates = [m.get("adoption_date") for m in measures if m.get("adoption_date")]
+    for m in measures:
+        tech = identify(m.get("technology"))
+        entry: dict[str, Any] = {
+            "technology": m.get("technology"), "row": m.get("row"),
+            "catalogue_id": tech.id if tech else None,
+            "catalogued": tech is not None,
+            "scope": m.get("scope") or (tech.subsystem if tech else None),
+            "adoption_date": m.get("adoption_date"), "investment_cny": m.get("investment_cny"),
+            "declared_kwh": m.get("declared_savings_kwh"), "evidence": m.get("evidence"),
+            "method": None, "kwh": None, "kwh_low": None, "kwh_high": None, "methods": {},
+            "notes": []}
+        adopted = pd.Timestamp(m["adoption_date"]) if m.get("adoption_date") else None
+        if adopted is not None and dates.count(m["adoption_date"]) > 1:
+            entry["notes"].append("adopted on the same date as another measure: whole-facility "
+                                  "methods cannot separate them")
+        if tech and tech.subsystem in ("reuse", "renewable"):
+            entry["method"] = "not_a_saving"
+            entry["notes"].append(tech.source)
+        elif adopted is not None and adopted > data_start:
+            entry["methods"] = measured_methods(full_energy, adopted, reporting, granularity,
+                                                entry["scope"])
+            _choose_measured(entry)
+        if entry["method"] is None and entry["scope"] == "it":
+            declared = entry["declared_kwh"]
+            if declared:
+                entry.update(method="it_side", kwh=declared * pue)
+                entry["notes"].append("declared IT-input saving x PUE (each IT kWh saved is "
+                                      "worth about PUE kWh at the meter)")
+        if entry["method"] is None and tech is not None:
+            estimate = deemed(tech, totals, pue)
+            if estimate:
+                entry["methods"]["deemed"] = estimate
+                entry.update(method="deemed", kwh_low=estimate["kwh_low"],
+                             kwh_high=estimate["kwh_high"])
+                entry["notes"].append("an estimate from the catalogue's indicative range, not "
+                                      "measured")
+        if entry["method"] is None:
+            entry["method"] = "none"
+            entry["notes"].append("neither before-and-after meter data nor a catalogued effect "
+                                  "range: no saving can be stated" if tech else
+                                  "uncatalogued technology: kept as declared, not quantified")
+        regression = entry["methods"].get("regression")
+        entry["stats"] = regression["stats"] if regression else None
+        add_money(entry, money)
+        entries.append(entry)
+    measured = [e for e in entries if e["method"] in ("regression", "pue_normalised",
+                                                      "subsystem", "it_side")]
+    total = {"kwh_measured": sum(e["kwh"] for e in measured) if measured else None,
+             "kwh_deemed_low": _sum_or_none(e["kwh_low"] for e in entries
+                                            if e["method"] == "deemed"),
+             "kwh_deemed_high": _sum_or_none(e["kwh_high"] for e in entries
+                                             if e["method"] == "deemed"),
+             "declared_kwh": sum(e["declared_kwh"] or 0 for e in entries) or None,
+             "measures": len(entries), "uncatalogued": sum(not e["catalogued"] for e in entries)}
+    add_money(total, money, key="kwh_measured")
+    return {"measures": entries, "total": total}
+
+
+def _sum_or_none(values) -> float | None:
+    values = list(values)
+    return float(sum(values)) if values else None
+
+
+def _choose_measured(entry: dict[str, Any]) -> None:
+    methods = entry["methods"]
+    regression = methods.get("regression")
+    if regression and regression["ashrae14"]["acceptable"]:
+        entry.update(method="regression", kwh=regression["kwh"])
+        if not regression["ashrae14"]["uncertainty_acceptable"]:
+            entry["notes"].append("savings uncertainty above 50 % at 68 % confidence")
+        if regression["outside_baseline_share"] > 0:
+            entry["notes"].append(f"{regression['outside_baseline_share']:.0%} of reporting "
+                                  "periods lie outside the baseline's range of IT load or "
+                                  "temperature: the model extrapolates there")
+    elif "subsystem" in methods:
+        entry.update(method="subsystem", kwh=methods["subsystem"]["kwh"])
+    elif "pue_normalised" in methods:
+        entry.update(method="pue_normalised", kwh=methods["pue_normalised"]["kwh"])
+    if regression and not regression["ashrae14"]["acceptable"]:
+        entry["notes"].append("the regression baseline fails ASHRAE Guideline 14 calibration "
+                              "criteria and was not used")
+    if regression and "pue_normalised" in methods and regression["kwh"]:
+        methods["pue_normalised"]["difference_from_regression"] = (
+            methods["pue_normalised"]["kwh"] / regression["kwh"] - 1)
+
+

@@ -1,0 +1,269 @@
+"""Checks on a submission, each a small pure function returning findings, all registered here.
+
+All data checks run on every file (lazy validation): the enterprise sees every problem at once.
+An ``error`` finding stops the assessment of the file; warnings travel into the result.  Checks
+that compare declarations with figures computed from the data (the declared PUE) are registered
+as result checks: they take the computed metrics as plain values and run once those exist.
+
+To add a check, write ``@check def check_x(sub) -> list[Finding]`` (or ``@result_check``) here
+and give its finding code a message in ``messages.toml`` (section ``finding``) in zh and en.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from greendc.findings import Finding, Place
+from greendc.reading.submission import Submission
+from greendc.reference.columns import is_summable
+from greendc.reference.names import FACILITY, IT, SUBSYSTEMS
+from greendc.reference.settings import setting
+from greendc.validation.period import (
+    consecutive_months,
+    coverage,
+    range_text,
+    stamp,
+)
+
+DataCheck = Callable[[Submission], list[Finding]]
+ResultCheck = Callable[[Submission, dict[str, dict[str, Any]]], list[Finding]]
+CHECKS: list[DataCheck] = []
+RESULT_CHECKS: list[ResultCheck] = []
+
+
+def check(func: DataCheck) -> DataCheck:
+    """Register a data check (run by :func:`validate`, in the order of registration)."""
+    CHECKS.append(func)
+    return func
+
+
+def result_check(func: ResultCheck) -> ResultCheck:
+    """Register a check of declarations against computed metrics (:func:`check_result`)."""
+    RESULT_CHECKS.append(func)
+    return func
+
+
+@check
+def check_duplicates(sub: Submission) -> list[Finding]:
+    dup = sub.energy.index.duplicated(keep=False)
+    if not dup.any():
+        return []
+    first = sub.energy.index[dup][0]
+    count = int(sub.energy.index[dup].nunique())
+    return [Finding("duplicate_period", "error", sub.place("period_start", np.flatnonzero(dup)),
+                    {"count": count, "period": stamp(first)})]
+
+
+@check
+def check_negative(sub: Submission) -> list[Finding]:
+    out = []
+    for col in sub.energy.columns:
+        if not is_summable(col):
+            continue
+        values = sub.energy[col].to_numpy()
+        neg = values < 0
+        if neg.any():
+            out.append(Finding("negative_value", "error", sub.place(col, np.flatnonzero(neg)),
+                               {"count": int(neg.sum()), "value": float(values[neg].min())}))
+    return out
+
+
+# Floating-point noise from unit conversion or register differences (about 1e-16 relative per
+# operation) must not turn IT == facility into "IT above facility".
+FLOAT_RTOL = 1e-9
+
+
+@check
+def check_it_above_facility(sub: Submission) -> list[Finding]:
+    above = (sub.energy[IT] > sub.energy[FACILITY] * (1 + FLOAT_RTOL)).to_numpy()
+    if not above.any():
+        return []
+    return [Finding("it_above_facility", "error", sub.place(IT, np.flatnonzero(above)),
+                    {"count": int(above.sum()),
+                     "period": stamp(sub.energy.index[above][0])})]
+
+
+@check
+def check_missing(sub: Submission) -> list[Finding]:
+    missing = (sub.energy[FACILITY].isna() | sub.energy[IT].isna()).to_numpy()
+    if not missing.any():
+        return []
+    column = FACILITY if sub.energy[FACILITY].isna().any() else IT
+    return [Finding("missing_values", "warning", sub.place(column, np.flatnonzero(missing)),
+                    {"count": int(missing.sum())})]
+
+
+@check
+def check_gaps(sub: Submission) -> list[Finding]:
+    if sub.granularity == "irregular":
+        return [Finding("irregular_interval", "warning", Place(sheet=sub.energy_sheet),
+                        {"step": str(sub.step)})]
+    share, ranges = coverage(sub)
+    if share is None or not ranges:
+        return []
+    shown = "; ".join(range_text(sub, a, b) for a, b in ranges[:5])
+    if len(ranges) > 5:
+        shown += f"; … ({len(ranges) - 5} more)"
+    return [Finding("gaps", "warning", Place(sheet=sub.energy_sheet),
+                    {"coverage": share, "ranges": shown, "count": len(ranges)})]
+
+
+@check
+def check_span(sub: Submission) -> list[Finding]:
+    months = consecutive_months(sub)
+    if months >= setting("sufficiency", "months_for_annual"):
+        return []
+    return [Finding("short_period", "warning", Place(sheet=sub.energy_sheet), {"months": months})]
+
+
+@check
+def check_submeters(sub: Submission) -> list[Finding]:
+    parts = [c for c in (IT, *SUBSYSTEMS) if c in sub.energy]
+    if len(parts) < 2:
+        return []
+    tolerance = setting("plausibility", "submeter_tolerance")
+    total = sub.energy[parts].sum(axis=1, min_count=1).to_numpy()
+    facility = sub.energy[FACILITY].to_numpy()
+    over = total > facility * (1 + tolerance)
+    if not over.any():
+        return []
+    return [Finding("submeters_above_total", "warning", sub.place(FACILITY, np.flatnonzero(over)),
+                    {"count": int(over.sum()), "tolerance": tolerance,
+                     "period": stamp(sub.energy.index[over][0])})]
+
+
+@check
+def check_spikes(sub: Submission) -> list[Finding]:
+    factor = setting("plausibility", "spike_factor")
+    out = []
+    for col in (FACILITY, IT):
+        values = sub.energy[col].to_numpy()
+        positive = values[values > 0]
+        if len(positive) < 3:
+            continue
+        spike = values > factor * np.median(positive)
+        if spike.any():
+            out.append(Finding("spike", "warning", sub.place(col, np.flatnonzero(spike)),
+                               {"count": int(spike.sum()), "factor": factor,
+                                "value": float(values[spike].max())}))
+    return out
+
+
+@check
+def check_stuck(sub: Submission) -> list[Finding]:
+    runs = setting("plausibility", "stuck_periods")
+    limit = runs.get(sub.granularity)
+    if limit is None:
+        return []
+    out = []
+    for col in (FACILITY, IT):
+        values = sub.energy[col].to_numpy()
+        if len(values) < limit:
+            continue
+        same = np.r_[False, (values[1:] == values[:-1]) & (values[1:] != 0)]
+        run_id = np.cumsum(~same)  # a new run starts wherever a value differs
+        lengths = np.bincount(run_id)
+        longest = int(lengths.argmax())
+        length = int(lengths[longest])
+        if length >= limit:
+            start = int(np.argmax(run_id == longest))
+            positions = np.arange(start, start + length)
+            best = (start, start + length)
+            out.append(Finding("stuck_meter", "warning", sub.place(col, positions),
+                               {"count": length, "value": float(values[best[0]]),
+                                "period": stamp(sub.energy.index[best[0]])}))
+    return out
+
+
+@check
+def check_future(sub: Submission) -> list[Finding]:
+    today = pd.Timestamp.now().normalize() + pd.Timedelta(days=1)
+    out = []
+    future = (sub.energy.index >= today)
+    if future.any():
+        out.append(Finding("future_period", "error",
+                           sub.place("period_start", np.flatnonzero(future)),
+                           {"count": int(future.sum()),
+                            "period": stamp(sub.energy.index[future][0])}))
+    earliest = pd.Timestamp(year=setting("plausibility", "earliest_year"), month=1, day=1)
+    ancient = sub.energy.index < earliest
+    if ancient.any():
+        out.append(Finding("implausible_period", "error",
+                           sub.place("period_start", np.flatnonzero(ancient)),
+                           {"count": int(ancient.sum()),
+                            "period": stamp(sub.energy.index[ancient][0]),
+                            "year": earliest.year}))
+    return out
+
+
+@check
+def check_magnitude(sub: Submission) -> list[Finding]:
+    limit = setting("plausibility", "max_value_per_period")
+    out = []
+    for col in sub.energy.columns:
+        if not is_summable(col):
+            continue
+        values = sub.energy[col].to_numpy()
+        absurd = np.abs(values) > limit
+        if absurd.any():
+            out.append(Finding("absurd_value", "error", sub.place(col, np.flatnonzero(absurd)),
+                               {"count": int(absurd.sum()), "value": float(values[absurd][0]),
+                                "limit": limit}))
+    return out
+
+
+@check
+def check_racks(sub: Submission) -> list[Finding]:
+    installed, in_use = sub.facility.get("racks_installed"), sub.facility.get("racks_in_use")
+    if installed is None or in_use is None or in_use <= installed:
+        return []
+    return [Finding("racks_in_use_above_installed", "error", Place(key="racks_in_use"),
+                    {"in_use": in_use, "installed": installed})]
+
+
+@result_check
+def check_declared_pue(sub: Submission, metrics: dict[str, dict[str, Any]]) -> list[Finding]:
+    """The PUE declared on the Facility sheet against the metered one (rounding tolerated)."""
+    declared = sub.facility.get("declared_pue")
+    value = metrics["pue"]["value"]
+    if declared is None or abs(declared - value) < setting("declared_pue", "tolerance"):
+        return []
+    return [Finding("declared_pue_differs", "warning", Place(key="declared_pue"),
+                    {"declared": declared, "metered": value, "diff": declared - value})]
+
+
+def validate(sub: Submission) -> list[Finding]:
+    """Run every data check on ``sub``.
+
+    Parameters
+    ----------
+    sub : the submission as read
+
+    Returns
+    -------
+    list of Finding
+        The reader's findings first, then those of each registered check in order.
+    """
+    found = list(sub.findings)
+    for run in CHECKS:
+        found.extend(run(sub))
+    return found
+
+
+def check_result(sub: Submission, metrics: dict[str, dict[str, Any]]) -> list[Finding]:
+    """Run every result check: declarations on the Facility sheet against computed metrics.
+
+    Parameters
+    ----------
+    sub : the submission (its declarations)
+    metrics : the result's metrics, name -> ``{"value", "unit", "basis"}``
+
+    Returns
+    -------
+    list of Finding
+    """
+    return [f for run in RESULT_CHECKS for f in run(sub, metrics)]

@@ -1,0 +1,95 @@
+"""The reporting period: which periods are assessed, which are expected, which are missing.
+
+The period is declared on the Facility sheet (``reporting_period_start`` / ``_end``) or, when
+it is not, spans the data.  Coverage counts the expected periods that hold both facility-total
+and IT energy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from greendc.findings import Finding
+from greendc.reading.submission import Submission
+from greendc.reference.names import FACILITY, IT
+
+
+def stamp(value) -> str:
+    stamp = pd.Timestamp(value)
+    return stamp.strftime("%Y-%m-%d" if stamp == stamp.normalize() else "%Y-%m-%d %H:%M")
+
+
+def range_text(sub: Submission, start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """A missing range [start, end) as the user reads it: its first and last period."""
+    last = end - sub.step
+    if sub.granularity == "monthly":
+        first_text, last_text = start.strftime("%Y-%m"), last.strftime("%Y-%m")
+    else:
+        first_text, last_text = stamp(start), stamp(last)
+    return first_text if first_text == last_text else f"{first_text} – {last_text}"
+
+
+def expected_periods(sub: Submission) -> pd.DatetimeIndex | None:
+    """Every period start the data should have, from the reporting period or the data span."""
+    if sub.granularity == "irregular" or sub.energy.empty:
+        return None
+    start, end = reporting_window(sub)
+    freq = "MS" if sub.granularity == "monthly" else sub.step
+    return pd.date_range(start, end, freq=freq, inclusive="left")
+
+
+def reporting_window(sub: Submission) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """[start, end) of the assessed period: declared on the Facility sheet, else the data span."""
+    start = sub.facility.get("reporting_period_start")
+    end = sub.facility.get("reporting_period_end")
+    first, last = sub.energy.index.min(), sub.energy.index.max() + sub.step
+    return (pd.Timestamp(start) if start else first,
+            pd.Timestamp(end) + pd.Timedelta(days=1) if end else last)
+
+
+def coverage(sub: Submission) -> tuple[float | None, list[tuple[pd.Timestamp, pd.Timestamp]]]:
+    """Share of expected periods with both facility and IT energy, and the missing ranges.
+
+    Each missing range is ``(first missing period start, end of the last missing period)``.
+    """
+    expected = expected_periods(sub)
+    if expected is None or len(expected) == 0:
+        return None, []
+    present = sub.energy.index[sub.energy[FACILITY].notna() & sub.energy[IT].notna()]
+    missing = expected.difference(present)
+    ranges = []
+    if len(missing):
+        positions = expected.get_indexer(missing)
+        breaks = np.flatnonzero(np.diff(positions) != 1)
+        starts = np.r_[0, breaks + 1]
+        ends = np.r_[breaks, len(missing) - 1]
+        ranges = [(missing[s], missing[e] + sub.step) for s, e in zip(starts, ends, strict=True)]
+    return 1 - len(missing) / len(expected), ranges
+
+
+def consecutive_months(sub: Submission) -> int:
+    """Length of the longest run of consecutive calendar months holding complete data."""
+    complete_rows = sub.energy[FACILITY].notna() & sub.energy[IT].notna()
+    months = sub.energy.index[complete_rows].to_period("M").unique().sort_values()
+    if len(months) == 0:
+        return 0
+    ordinals = np.array([m.ordinal for m in months])
+    runs = np.split(ordinals, np.flatnonzero(np.diff(ordinals) != 1) + 1)
+    return max(len(r) for r in runs)
+
+
+def select_reporting_period(sub: Submission) -> tuple[Submission, list[Finding]]:
+    """The submission restricted to its declared reporting period, and a finding for rows cut."""
+    if sub.energy.empty or not (sub.facility.get("reporting_period_start")
+                                or sub.facility.get("reporting_period_end")):
+        return sub, []
+    start, end = reporting_window(sub)
+    inside = ((sub.energy.index >= start) & (sub.energy.index < end))
+    if inside.all():
+        return sub, []
+    finding = Finding("outside_reporting_period", "info", sub.place(
+        "period_start", np.flatnonzero(~inside)), {
+        "count": int((~inside).sum()), "start": stamp(start),
+        "end": stamp(end - pd.Timedelta(days=1))})
+    return sub.select(inside), [finding]
