@@ -91,7 +91,7 @@ class Assessment:
             for month, row in self.monthly.iterrows():
                 entry = {"month": month.strftime("%Y-%m"),
                          "facility_kwh": row[FACILITY],
-                         "it_kwh": row[IT], "dc_kwh": row[DC],
+                         "it_kwh": row[IT], "dc_kwh": row[DC], "non_it_kwh": row[DC] - row[IT],
                          "pue": row["pue"], "ttm_pue": row["ttm_pue"],
                          "periods": int(row["periods"])}
                 entry.update({energy_key(c): row[c] for c in extra})

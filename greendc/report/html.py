@@ -79,9 +79,7 @@ def render_html(assessment: Assessment, lang: str = "zh", template_dir: str | Pa
     present = [(name, [m.get(key) for m in monthly], css) for name, key, css in layers
                if monthly and key in monthly[0]]
     if len(present) == 1:  # no sub-meters: IT and the rest of E_DC
-        present.append((t("layer_non_it"), [m["dc_kwh"] - m["it_kwh"]
-                                            if m["dc_kwh"] is not None else None
-                                            for m in monthly], "s-unmetered"))
+        present.append((t("layer_non_it"), [m["non_it_kwh"] for m in monthly], "s-unmetered"))
     energy_chart = charts.stacked_bars(
         [m["month"] for m in monthly], present, title=t("chart_breakdown_title"),
         desc=t("chart_breakdown_desc"), unit="MWh", chart_id="chart-monthly-energy",
@@ -97,7 +95,7 @@ def render_html(assessment: Assessment, lang: str = "zh", template_dir: str | Pa
         indicator_rows=views.indicator_rows(result, lang),
         criteria=views.criteria_blocks(result, lang),
         savings=views.savings_view(result, lang),
-        findings=assessment.findings,
+        findings=views.finding_rows(result, lang),
         pue_chart=pue_chart,
         energy_chart=energy_chart,
         factors=views.factor_rows(result, lang),
