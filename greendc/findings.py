@@ -64,6 +64,13 @@ class Place:
             parts.append(say("key", key=field_label(self.key, lang)))
         return say("separator").join(parts)
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Place:
+        """The place from its JSON form (:meth:`to_dict`)."""
+        return cls(sheet=data.get("sheet"), row=data.get("row"),
+                   rows=tuple(data.get("rows") or ()), column=data.get("column"),
+                   key=data.get("key"), more_rows=data.get("more_rows") or 0)
+
     def to_dict(self) -> dict:
         return {
             "sheet": self.sheet,

@@ -154,9 +154,7 @@ def assess_item(item: Item, sha256: str, reports: Path, options: BatchOptions) -
 
 
 def _place_text(place: dict[str, Any]) -> str:
-    return Place(sheet=place.get("sheet"), row=place.get("row"),
-                 rows=tuple(place.get("rows") or ()), column=place.get("column"),
-                 key=place.get("key"), more_rows=place.get("more_rows", 0)).describe()
+    return Place.from_dict(place).describe()
 
 
 Task = tuple[Item, str, str, BatchOptions]

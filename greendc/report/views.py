@@ -9,10 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from greendc.assessment import energy_key
+from greendc.findings import Place
 from greendc.reference.columns import columns as column_roles
 from greendc.reference.columns import fields
 from greendc.reference.messages import message
 from greendc.report.formatting import format_number, format_percent
+
+
+def finding_rows(result: dict[str, Any], lang: str) -> list[dict[str, str]]:
+    """Every finding of the result (errors first), with its place and message in ``lang``."""
+    return [{"severity": f["severity"], "place": Place.from_dict(f["place"]).describe(lang),
+             "message": f["message"][lang]} for f in result["errors"] + result["findings"]]
 
 
 def facility_rows(result: dict[str, Any], lang: str) -> list[tuple[str, str]]:
