@@ -224,3 +224,39 @@ def test_a_worker_is_memory_bounded(inbox, tmp_path, monkeypatch):
     assert by_name["gj.csv"]["status"] == "invalid"
     assert by_name["gj.csv"]["errors"][0]["code"] == "worker_crashed"
     assert by_name["legacy.xls"]["status"] == "valid"
+
+
+def test_a_new_aliases_file_reassesses_what_it_affects(tmp_path):
+    """A file that failed for want of a column name is assessed again once an --aliases file
+    names its columns; an unchanged rerun under the same options reuses every result."""
+    box = tmp_path / "inbox"
+    box.mkdir()
+    (box / "gj.csv").write_bytes((CORPUS / "gj.csv").read_bytes())
+    (box / "de.csv").write_text("Zeit,Gesamtverbrauch (kWh),Serverlast (kWh)\n"
+                                "2025-01,950,620\n2025-02,900,600\n", encoding="utf-8")
+    aliases = tmp_path / "de.toml"
+    aliases.write_text('[facility_energy_kwh]\naliases = ["Gesamtverbrauch"]\n'
+                       '[it_energy_kwh]\naliases = ["Serverlast"]\n'
+                       '[period_start]\naliases = ["Zeit"]\n', encoding="utf-8")
+    out = tmp_path / "out"
+
+    def run(*extra: str) -> dict[str, dict]:
+        result = CliRunner().invoke(main, ["batch", str(box), "--out", str(out), "--jobs", "1",
+                                           "--lang", "en", *extra])
+        assert result.exit_code == 0, result.output
+        return {r[0]: r for r in _summary_rows(out)}
+
+    first = run()
+    assert first["de.csv"][5] == "invalid" and first["gj.csv"][5] == "valid"
+    second = run("--aliases", str(aliases))
+    assert second["de.csv"][5] == "valid"  # reassessed under the new names: 1550 / 1220
+    assert second["de.csv"][6] == pytest.approx(1850 / 1220)
+    connection = sqlite3.connect(out / "greendc.sqlite")
+
+    def reused(run_id: int) -> list:
+        return [json.loads(r[0]).get("reused") for r in connection.execute(
+            "SELECT record FROM results WHERE run_id = ? ORDER BY name", (run_id,))]
+
+    assert reused(2) == [None, None]  # new options: every file assessed again, none reused
+    run("--aliases", str(aliases))
+    assert reused(3) == [True, True]  # unchanged files under unchanged options: reused
