@@ -26,6 +26,7 @@ from greendc.reading.read import read_submission
 from greendc.reading.sniff import Source
 from greendc.reading.submission import Submission
 from greendc.reference import factors
+from greendc.reference.messages import message
 from greendc.reference.names import DC, FACILITY, IT, SUBSYSTEMS
 from greendc.reference.options import Options
 from greendc.savings import assess_measures, path_to_target
@@ -74,12 +75,13 @@ class Assessment:
     def facility_name(self) -> str:
         return self.submission.facility.get("facility_name") or self.submission.path.stem
 
-    def error(self) -> InputError:
-        """The first error as an :class:`InputError` (with a count of the others)."""
+    def error(self, lang: str = "en") -> InputError:
+        """The first error as an :class:`InputError` in ``lang`` (with a count of the others)."""
         first = self.errors[0]
         more = len(self.errors) - 1
-        text = first.message("en") + (f" (and {more} more problem(s))" if more else "")
-        return InputError(self.submission.path, text, first.place, code=first.code)
+        text = first.message(lang) + (message("summary.more_problems", lang, n=more)
+                                      if more else "")
+        return InputError(self.submission.path, text, first.place, code=first.code, lang=lang)
 
     def to_dict(self) -> dict[str, Any]:
         sub = self.submission

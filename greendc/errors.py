@@ -8,7 +8,7 @@ module may raise them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,23 +24,37 @@ class InputError(GreenDCError):
     Parameters
     ----------
     path : the file (or the name given to bytes read from elsewhere)
-    message : what is wrong and, where possible, what to do
+    message : what is wrong and, where possible, what to do (English)
     place : where in the file (a :class:`~greendc.findings.Place`), None for the whole file
     code : a stable reason code (``not_a_workbook``, ``missing_column`` ...)
+    translations : the message by language, ``{"en": ..., "zh": ...}``, when the catalogue has
+        it (:func:`greendc.findings.input_error` fills it)
+    lang : the language ``str()`` uses
     """
 
     path: Path | str
     message: str
     place: Any = None  # a greendc.findings.Place (not imported: errors.py imports nothing)
     code: str = "input_error"
+    translations: dict[str, str] = field(default_factory=dict)
+    lang: str = "en"
 
     def __post_init__(self) -> None:
         super().__init__(str(self))
 
-    def __str__(self) -> str:
-        where = self.place.describe() if self.place is not None else ""
+    def text(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (English when the catalogue has no translation)."""
+        return self.translations.get(lang or self.lang, self.message)
+
+    def describe(self, lang: str | None = None) -> str:
+        """One line: the file's name, the place and the message, in ``lang``."""
+        lang = lang or self.lang
+        where = self.place.describe(lang) if self.place is not None else ""
         name = Path(self.path).name
-        return f"{name}: {where}: {self.message}" if where else f"{name}: {self.message}"
+        return f"{name}: {where}: {self.text(lang)}" if where else f"{name}: {self.text(lang)}"
+
+    def __str__(self) -> str:
+        return self.describe()
 
 
 class ConfigError(GreenDCError):

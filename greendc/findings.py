@@ -9,10 +9,12 @@ refers to, and its message in English and Chinese from the message catalogue
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from greendc.errors import InputError
 from greendc.reference.columns import field_label
-from greendc.reference.messages import message
+from greendc.reference.messages import LANGS, message
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -116,3 +118,11 @@ class Finding:
 
 def errors(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity == "error"]
+
+
+def input_error(path: Path | str, code: str, place: Place | None = None,
+                **params: Any) -> InputError:
+    """An :class:`~greendc.errors.InputError` whose message comes from the catalogue
+    (``input.<code>``) in every language."""
+    translations = {lang: message(f"input.{code}", lang, **params) for lang in LANGS}
+    return InputError(path, translations["en"], place, code=code, translations=translations)

@@ -85,14 +85,14 @@ def _one_error_line(result, *parts):
 def test_not_a_workbook_is_one_error_line(runner, tmp_path):
     path = tmp_path / "site.xlsx"
     path.write_text("hello")
-    result = runner.invoke(main, ["assess", str(path)])
+    result = runner.invoke(main, ["assess", str(path), "--lang", "en"])
     _one_error_line(result, "site.xlsx", "not an Excel workbook")
 
 
 def test_empty_workbook_is_one_error_line(runner, tmp_path):
     path = tmp_path / "empty.xlsx"
     openpyxl.Workbook().save(path)
-    result = runner.invoke(main, ["assess", str(path)])
+    result = runner.invoke(main, ["assess", str(path), "--lang", "en"])
     _one_error_line(result, "empty.xlsx", "every sheet is empty")
 
 
@@ -105,8 +105,8 @@ def test_workbook_without_it_column_is_one_error_line(runner, tmp_path):
         ws.append([dt.datetime(2025, m, 1), 950.0, 100.0])
     path = tmp_path / "noit.xlsx"
     book.save(path)
-    _one_error_line(runner.invoke(main, ["assess", str(path)]), "noit.xlsx", "sheet Energy",
-                    "no column for IT energy")
+    _one_error_line(runner.invoke(main, ["assess", str(path), "--lang", "en"]), "noit.xlsx",
+                    "sheet Energy", "no column for IT energy")
 
 
 def test_bad_cell_names_sheet_row_and_column(runner, tmp_path):
@@ -118,7 +118,7 @@ def test_bad_cell_names_sheet_row_and_column(runner, tmp_path):
         ws.append([dt.datetime(2025, m, 1), 950.0, "N/A" if m == 13 - 1 else 620.0])
     path = tmp_path / "site.xlsx"
     book.save(path)
-    result = runner.invoke(main, ["assess", str(path)])
+    result = runner.invoke(main, ["assess", str(path), "--lang", "en"])
     _one_error_line(result)
     assert result.stderr.strip() == (
         'Error: site.xlsx: sheet Energy, row 13, column "IT energy (kWh)": text "N/A" where a '
@@ -126,7 +126,7 @@ def test_bad_cell_names_sheet_row_and_column(runner, tmp_path):
 
 
 def test_missing_file_is_a_usage_error(runner, tmp_path):
-    result = runner.invoke(main, ["assess", str(tmp_path / "nope.xlsx")])
+    result = runner.invoke(main, ["assess", str(tmp_path / "nope.xlsx"), "--lang", "en"])
     assert result.exit_code == 1
     assert "file not found" in result.stderr
 
@@ -189,7 +189,7 @@ def test_template_granularities(runner, tmp_path, granularity):
 def test_blank_template_is_refused_with_a_clear_error(runner, tmp_path):
     path = tmp_path / "blank.xlsx"
     runner.invoke(main, ["template", "-o", str(path)])
-    result = runner.invoke(main, ["assess", str(path)])
+    result = runner.invoke(main, ["assess", str(path), "--lang", "en"])
     _one_error_line(result, "blank.xlsx", "no data rows")
 
 

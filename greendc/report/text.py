@@ -1,50 +1,70 @@
-"""The plain-text summary of an assessment that the command line prints."""
+"""The plain-text summary of an assessment that the command line prints, in zh or en."""
 
 from __future__ import annotations
 
 from greendc.assessment import Assessment
+from greendc.reference.messages import message
+
+SHOWN = ("ttm_pue", "wue_l_per_kwh", "cue_kgco2_per_kwh", "ref", "ere", "it_utilisation",
+         "rack_occupancy", "energy_tce_equivalent", "co2_t")
+WARNINGS_SHOWN = 5
 
 
-def text_summary(assessment: Assessment) -> str:
-    """The headline figures, verdicts and first warnings as a few lines of plain text."""
+def text_summary(assessment: Assessment, lang: str = "en") -> str:
+    """The headline figures, verdicts and first warnings as a few lines of plain text.
+
+    Parameters
+    ----------
+    assessment : an assessment without errors
+    lang : ``zh`` or ``en``
+
+    Returns
+    -------
+    str
+    """
+    def say(key: str, **values: object) -> str:
+        return message(f"summary.{key}", lang, **values)
+
     pue = assessment.metrics["pue"]
     period = assessment.period
-    flag = " (provisional)" if pue["basis"]["provisional"] else ""
-    category = pue["basis"]["measurement_category"]
-    flag += f", category {category}" if category else ""
+    flags = []
+    if pue["basis"]["provisional"]:
+        flags.append(say("provisional"))
+    if pue["basis"]["measurement_category"]:
+        flags.append(say("category", category=pue["basis"]["measurement_category"]))
+    granularity = message(f"label.granularity.{period['granularity']}", lang)
     lines = [
-        f"{assessment.facility_name}",
-        f"  period   {period['start']} to {period['end']} ({period['granularity']}, "
-        f"coverage {period['coverage']:.1%})" if period["coverage"] is not None else
-        f"  period   {period['start']} to {period['end']} ({period['granularity']})",
-        f"  PUE      {pue['value']:.3f}{flag}",
-        f"  energy   facility {assessment.energy['facility_kwh'] / 1000:,.0f} MWh, "
-        f"IT {assessment.energy['it_kwh'] / 1000:,.0f} MWh",
+        assessment.facility_name,
+        say("period_coverage", start=period["start"], end=period["end"], granularity=granularity,
+            coverage=period["coverage"]) if period["coverage"] is not None else
+        say("period", start=period["start"], end=period["end"], granularity=granularity),
+        say("pue", pue=pue["value"], flags=say("flags", flags="; ".join(flags)) if flags else ""),
+        say("energy", facility=assessment.energy["facility_kwh"] / 1000,
+            it=assessment.energy["it_kwh"] / 1000),
     ]
-    shown = [(name, format_metric(assessment.metrics[name]))
-             for name in ("ttm_pue", "wue_l_per_kwh", "cue_kgco2_per_kwh", "ref", "ere",
-                          "it_utilisation", "rack_occupancy", "energy_tce_equivalent", "co2_t")
-             if assessment.metrics[name]["value"] is not None]
+    shown = [f"{message(f'metric.{name}', lang)} {format_metric(assessment.metrics[name])}"
+             for name in SHOWN if assessment.metrics[name]["value"] is not None]
     if shown:
-        lines.append("  " + ", ".join(f"{name} {text}" for name, text in shown))
+        lines.append("  " + say("separator").join(shown))
     for result in assessment.criteria:
         extra = []
         if result.grade:
-            extra.append(f"grade {result.grade}")
+            extra.append(say("grade", grade=result.grade))
         if result.score is not None:
-            extra.append(f"score {result.score:.1f}/{result.max_score:g}")
+            extra.append(say("score", score=result.score, max=result.max_score))
         failed = [f.rule.id for f in result.findings if f.verdict == "fail"
                   and f.rule.kind == "gate"]
         if failed:
-            extra.append("failed: " + ", ".join(failed))
-        tail = f" ({'; '.join(extra)})" if extra else ""
-        lines.append(f"  {result.pack.id:<24} {result.verdict}{tail}")
+            extra.append(say("failed", rules=", ".join(failed)))
+        verdict = message(f"verdict.{result.verdict}", lang)
+        tail = say("extra", extra="; ".join(extra)) if extra else ""
+        lines.append(f"  {result.pack.id:<24} {verdict}{tail}")
     warnings = [f for f in assessment.findings if f.severity == "warning"]
     if warnings:
-        lines.append(f"  {len(warnings)} warning(s):")
-        lines += [f"    - {f.describe()}" for f in warnings[:5]]
-        if len(warnings) > 5:
-            lines.append(f"    ... and {len(warnings) - 5} more (see the report)")
+        lines.append("  " + say("warnings", n=len(warnings)))
+        lines += [f"    - {f.describe(lang)}" for f in warnings[:WARNINGS_SHOWN]]
+        if len(warnings) > WARNINGS_SHOWN:
+            lines.append("    " + say("more_warnings", n=len(warnings) - WARNINGS_SHOWN))
     return "\n".join(lines)
 
 

@@ -1,0 +1,1 @@
+"""The documentation, shipped as package data (``greendc docs``)."""

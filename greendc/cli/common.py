@@ -1,0 +1,95 @@
+"""What the commands share: option decorators, the output language, messages for the terminal."""
+
+from __future__ import annotations
+
+import click
+
+from greendc.errors import GreenDCError
+
+GRANULARITIES = ("monthly", "daily", "hourly", "15min")  # one word list for template and demo
+SUBMISSION_TYPES = ".xlsx, .xlsm, .xls or .csv"
+
+
+def say(key: str, lang: str, **values: object) -> str:
+    """A terminal message from the catalogue (``cli.*``) in ``lang``."""
+    from greendc.reference.messages import message
+
+    return message(f"cli.{key}", lang, **values)
+
+
+def _read_aliases(ctx, param, value):
+    """The extra column names of every --aliases file, merged (checked here, at parse time)."""
+    from greendc.reference.columns import merge_aliases, read_alias_file
+
+    try:
+        return merge_aliases(*(read_alias_file(path) for path in value or ()))
+    except GreenDCError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _read_limits(ctx, param, value):
+    """The --limit KEY=VALUE changes as a Limits value."""
+    from greendc.reference.settings import Limits
+
+    limits = Limits()
+    for text in value or ():
+        key, _, number = text.partition("=")
+        try:
+            limits = limits.changed(key.strip(), float(number))
+        except (GreenDCError, ValueError) as exc:
+            raise click.BadParameter(f"{text}: {exc}") from None
+    return limits
+
+
+def _read_criteria(ctx, param, value):
+    """--criteria as pack ids or paths: None (by location), () for "" (none), else the packs,
+    each loaded now so that a bad pack fails before any file is read."""
+    if value is None:
+        return None
+    from greendc.criteria import load_pack
+
+    packs = tuple(p.strip() for p in value.split(",") if p.strip())
+    try:
+        for pack in packs:
+            load_pack(pack)
+    except GreenDCError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return packs
+
+
+LIMITS = click.option("--limit", "limits", multiple=True, metavar="KEY=VALUE",
+                      callback=_read_limits,
+                      help="Change a limit for this run, e.g. max_file_mb=500 or "
+                           "batch_seconds_per_file=60 (`greendc docs submission-format`).")
+ALIASES = click.option("--aliases", multiple=True, type=click.Path(dir_okay=False, exists=True),
+                       callback=_read_aliases,
+                       help="A TOML file of extra column names ([it_energy_kwh] aliases = [...]); "
+                            "may be repeated.")
+CRITERIA = click.option("--criteria", metavar="PACK[,PACK]", callback=_read_criteria,
+                        help="Rule packs to check: built-in ids (`greendc criteria list`) or "
+                             "paths to your own .toml packs [default: the packs that apply to "
+                             "each facility's location]; an empty string checks none.")
+
+
+def _remember_lang(ctx, param, value):
+    """Keep the command's language where the error guard finds it."""
+    root = ctx.find_root()
+    root.ensure_object(dict)["lang"] = value
+    return value
+
+
+def lang_option(what: str):
+    """--lang, with help that says what the language changes in this command (error lines
+    are printed in it too)."""
+    return click.option("--lang", type=click.Choice(["zh", "en"]), default="zh",
+                        show_default=True, callback=_remember_lang, is_eager=True,
+                        help=f"Language of {what}, and of error messages.")
+
+
+def json_option(what: str):
+    """--json [PATH|-]: the same meaning in every command."""
+    return click.option("--json", "json_path", metavar="PATH|-", is_flag=False,
+                        flag_value="-",
+                        help=f"Also write {what} as JSON to PATH; `--json` alone or `--json -` "
+                             "prints it on standard output (the rest then goes to standard "
+                             "error).")
