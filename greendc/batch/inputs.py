@@ -12,10 +12,11 @@ import hashlib
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-from greendc.errors import InputError
+from greendc.findings import input_error
 from greendc.reference.settings import Limits
 
 SUBMISSION_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
@@ -31,7 +32,9 @@ class Item:
     name: str
     path: Path | None
     member: str | None = None  # the member's name inside the archive at ``path``
-    problem: str | None = None
+    problem: str | None = None  # why it cannot be read: a key of ``batch.*`` in the catalogue
+    details: dict[str, Any] = field(default_factory=dict)  # the values in that message
+    code: str = "not_a_submission"  # the code its record's error carries
 
     @property
     def suffix(self) -> str:
@@ -53,11 +56,9 @@ class Item:
             with zipfile.ZipFile(self.path) as archive, archive.open(self.member) as stream:
                 data = stream.read(limit + 1)
         except ARCHIVE_ERRORS as exc:
-            raise InputError(self.name, f"cannot extract from the archive: {exc}",
-                             code="not_a_submission") from None
+            raise input_error(self.name, "not_a_submission", error=str(exc)) from None
         if len(data) > limit:
-            raise InputError(self.name, f"the file inflates to more than the "
-                             f"{limit / 1e6:,.0f} MB limit", code="too_large")
+            raise input_error(self.name, "member_too_large", limit=limit / 1e6)
         return data
 
     def sha256(self) -> str:
@@ -94,7 +95,7 @@ def discover(inbox: Path) -> list[Item]:
     for path in sorted(p for p in inbox.rglob("*") if p.is_file() or p.is_symlink()):
         name = path.relative_to(inbox).as_posix()
         if path.is_symlink():
-            items.append(Item(name, None, problem="a symbolic link: not followed"))
+            items.append(Item(name, None, problem="symlink"))
         elif path.suffix.lower() == ".zip":
             items.extend(_members(path, name))
         else:
@@ -108,10 +109,10 @@ def _members(path: Path, name: str) -> Iterator[Item]:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except ARCHIVE_ERRORS as exc:
-        yield Item(name, None, problem=f"not a readable zip archive: {exc}")
+        yield Item(name, None, problem="bad_archive", details={"error": str(exc)})
         return
     if not members:
-        yield Item(name, None, problem="an empty zip archive")
+        yield Item(name, None, problem="empty_archive")
         return
     for info in members:
         member = f"{name}!{info.filename}"
@@ -119,11 +120,10 @@ def _members(path: Path, name: str) -> Iterator[Item]:
         if info.is_dir():
             continue
         if pure.is_absolute() or ".." in pure.parts or info.filename.startswith(("/", "\\")):
-            yield Item(member, None, problem="an archive path outside the archive (zip slip): "
-                       "not extracted")
+            yield Item(member, None, problem="zip_slip")
         elif (info.external_attr >> 16) & 0o170000 == 0o120000:
-            yield Item(member, None, problem="a symbolic link inside the archive: not extracted")
+            yield Item(member, None, problem="archive_symlink")
         elif pure.suffix.lower() == ".zip":
-            yield Item(member, None, problem="an archive inside an archive: unpack it first")
+            yield Item(member, None, problem="nested_archive")
         else:
             yield Item(member, path, member=info.filename)

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from greendc.reference.messages import message
 from greendc.report.excel import safe_text
 from greendc.report.overview import render_index
 
@@ -53,19 +54,27 @@ def write_outputs(result: Any, lang: str) -> None:
     """
     out = result.out
     packs = sorted({p for r in result.records for p in r["verdicts"]})
-    _write_summary(out / "summary.xlsx", result.records, packs)
+    _write_summary(out / "summary.xlsx", result.records, packs, lang)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["file", "sha256", "code", "place", "message"])
+    writer.writerow([message(f"batch_files.{k}", lang)
+                     for k in ("file", "sha256", "code", "place", "message", "detail")])
+    log = []
     for r in result.records:
         for e in r["errors"]:
             writer.writerow([safe_text(r["name"]), r["sha256"], e["code"], safe_text(e["place"]),
-                             safe_text(e["message"])])
+                             safe_text(e["message"]), safe_text(e.get("detail", ""))])
+            if e.get("detail"):
+                log.append(f"{r['name']} ({r['sha256'][:12]}): {e['message']}\n{e['detail']}")
     atomic_write(out / "errors.csv", buffer.getvalue().encode("utf-8-sig"))
+    if log:
+        with open(out / "batch.log", "a", encoding="utf-8") as stream:
+            stream.write("\n".join(log) + "\n")
     atomic_write(out / "index.html", render_index(result, packs, lang).encode("utf-8"))
 
 
-def _write_summary(path: Path, records: list[dict[str, Any]], packs: list[str]) -> None:
+def _write_summary(path: Path, records: list[dict[str, Any]], packs: list[str],
+                   lang: str) -> None:
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -73,15 +82,23 @@ def _write_summary(path: Path, records: list[dict[str, Any]], packs: list[str]) 
                                         "strings_to_urls": False, "strings_to_numbers": False})
     ws = book.add_worksheet("summary")
     head = book.add_format({"bold": True, "bg_color": "#DCEBDD", "border": 1, "text_wrap": True})
-    headers = ["file", "sha256", "facility", "operator", "city", "status", "PUE", "grade",
-               *packs, "savings kWh/a", "flags", "top findings / errors", "report"]
+    def word(key: str) -> str:
+        return message(f"batch_files.{key}", lang)
+
+    def verdict(value: str | None) -> str | None:
+        return message(f"verdict.{value}", lang) if value else None
+
+    headers = [word("file"), "sha256", word("facility"), word("operator"), word("city"),
+               word("status"), "PUE", word("grade"), *packs, word("savings"), word("flags"),
+               word("problems"), word("report")]
     ws.write_row(0, 0, headers, head)
     for i, r in enumerate(records, start=1):
         problems = r["top_findings"] if r["status"] == "valid" else [
             f"{e['place']}: {e['message']}".lstrip(": ") for e in r["errors"]]
-        values = [r["name"], r["sha256"], r["facility"], r["operator"], r["city"], r["status"],
-                  r["pue"], r["grade"], *[r["verdicts"].get(p) for p in packs], r["savings_kwh"],
-                  "; ".join(r.get("flags", [])), " | ".join(problems)]
+        values = [r["name"], r["sha256"], r["facility"], r["operator"], r["city"],
+                  message(f"label.status.{r['status']}", lang), r["pue"], r["grade"],
+                  *[verdict(r["verdicts"].get(p)) for p in packs], r["savings_kwh"],
+                  "; ".join(flag_text(f, lang) for f in r.get("flags", [])), " | ".join(problems)]
         for c, value in enumerate(values):
             if value is None:
                 continue
@@ -102,8 +119,9 @@ def _write_summary(path: Path, records: list[dict[str, Any]], packs: list[str]) 
     for col_from, col_to in ((5, 5), (first_pack, last_pack)):
         if col_to < col_from or last == 0:
             continue
-        for text, fmt in (("pass", good), ("valid", good), ("fail", bad), ("invalid", bad),
-                          ("insufficient", warn), ("conditional", warn)):
+        for text, fmt in ((verdict("pass"), good), (message("label.status.valid", lang), good),
+                          (verdict("fail"), bad), (message("label.status.invalid", lang), bad),
+                          (verdict("insufficient_data"), warn), (verdict("conditional"), warn)):
             ws.conditional_format(1, col_from, last, col_to, {
                 "type": "text", "criteria": "begins with", "value": text, "format": fmt})
     for c, width in enumerate([36, 18, 30, 30, 12, 9, 8, 7] + [14] * len(packs)
@@ -111,3 +129,8 @@ def _write_summary(path: Path, records: list[dict[str, Any]], packs: list[str]) 
         ws.set_column(c, c, width)
     book.close()
     atomic_write(path, buffer.getvalue())
+
+
+def flag_text(flag: dict[str, Any], lang: str) -> str:
+    """A duplicate flag (``{"kind", "names"}``) in words."""
+    return message(f"batch_files.flag_{flag['kind']}", lang, names=", ".join(flag["names"]))

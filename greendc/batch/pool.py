@@ -33,7 +33,7 @@ def _serve(connection, work: Callable[[Task], Record], limits: Limits) -> None:
 
 
 def run_pool(todo: list[Task], work: Callable[[Task], Record],
-             lost: Callable[[Task, str, str], Record], *, jobs: int, timeout: float,
+             lost: Callable[..., Record], *, jobs: int, timeout: float,
              limits: Limits, report: Callable[[Record], None]) -> None:
     """Run ``work`` on every task on ``jobs`` worker processes (one pool for the whole batch).
 
@@ -41,7 +41,8 @@ def run_pool(todo: list[Task], work: Callable[[Task], Record],
     ----------
     todo : the tasks (picklable)
     work : task -> record, run in a worker; it must not raise for the input's sake
-    lost : (task, code, message) -> record, for a task whose worker died or ran out of time
+    lost : (task, code, **values) -> record, for a task whose worker died (``worker_crashed``,
+        ``exit_code``) or ran out of time (``time_limit``, ``seconds``)
     jobs : number of worker processes
     timeout : seconds a worker may spend on one task [s]
     limits : the run's limits (each worker bounds its memory by ``reader_memory_mb``)
@@ -85,16 +86,11 @@ def run_pool(todo: list[Task], work: Callable[[Task], Record],
                     continue
                 if not w["process"].is_alive():
                     code = w["process"].exitcode
-                    report(lost(w["task"], "worker_crashed",
-                                 f"the worker process died on this file (exit code {code}: a "
-                                 "crash in a native reader, or memory beyond the limit); the "
-                                 "file was not assessed"))
+                    report(lost(w["task"], "worker_crashed", exit_code=code))
                 elif time.monotonic() - w["since"] > timeout:
                     w["process"].kill()
                     w["process"].join(5)
-                    report(lost(w["task"], "time_limit",
-                                 f"assessing this file took longer than {timeout:g} s; it was "
-                                 "stopped"))
+                    report(lost(w["task"], "time_limit", seconds=timeout))
                 else:
                     continue
                 w["conn"].close()

@@ -27,6 +27,7 @@ from greendc.batch.outputs import atomic_write, safe_name, write_outputs
 from greendc.batch.pool import run_pool
 from greendc.errors import GreenDCError, InputError
 from greendc.findings import Place
+from greendc.reference.messages import message
 from greendc.reference.options import Options
 from greendc.report.html import render_html
 
@@ -45,6 +46,7 @@ class BatchOptions:
     db : the registry file (default: ``OUT/greendc.sqlite``)
     timeout : seconds per file (None: ``[limits] batch_seconds_per_file``)
     options : the assessment options applied to every file (criteria, column names, limits ...)
+    pdf : also write each report as PDF
     """
 
     jobs: int = 0
@@ -53,11 +55,12 @@ class BatchOptions:
     db: Path | None = None
     timeout: float | None = None
     options: Options = field(default_factory=Options)
+    pdf: bool = False
 
     def key(self) -> str:
         """What makes two results interchangeable: the same assessment options, report language
         and greendc version."""
-        return json.dumps({"options": self.options.key(), "lang": self.lang,
+        return json.dumps({"options": self.options.key(), "lang": self.lang, "pdf": self.pdf,
                            "version": __version__}, sort_keys=True)
 
 
@@ -101,30 +104,38 @@ def assess_item(item: Item, sha256: str, reports: Path, options: BatchOptions) -
                               "credit_code": None, "pue": None, "grade": None, "verdicts": {},
                               "savings_kwh": None, "top_findings": [], "errors": [],
                               "report": None, "json": None}
+    lang = options.lang
     if item.problem:
-        record["errors"] = [{"code": "not_a_submission", "place": "", "message": item.problem}]
+        record["errors"] = [{**_problem(item.problem, lang, **item.details), "code": item.code}]
         return record
     if item.suffix not in SUBMISSION_SUFFIXES:
-        suffix = item.suffix or "no extension"
-        record["errors"] = [{"code": "unsupported_type", "place": "",
-                             "message": f"not a submission file type ({suffix}): give .xlsx, "
-                                        ".xls or .csv"}]
+        record["errors"] = [_problem("unsupported_type", lang, suffix=item.suffix or "-")]
         return record
-    base = safe_name(item.name, sha256)
     try:
-        result = assess(item.read(options.options.limits), options.options,
-                        name=item.name if item.member else None)
+        _assess_and_write(item, sha256, reports, options, record)
+    except InputError as exc:
+        record["errors"] = [{"code": exc.code, "message": exc.text(lang),
+                             "place": exc.place.describe(lang) if exc.place else ""}]
     except GreenDCError as exc:
-        place = exc.place.describe() if isinstance(exc, InputError) and exc.place else ""
-        record["errors"] = [{"code": getattr(exc, "code", "input_error"), "place": place,
-                             "message": getattr(exc, "message", str(exc))}]
-        return record
+        record["errors"] = [{"code": "input_error", "place": "", "message": str(exc)}]
     except Exception as exc:  # a bug must not stop the batch: recorded with its traceback
-        record["errors"] = [{"code": "internal_error", "place": "",
-                             "message": f"greendc failed on this file ({type(exc).__name__}: "
-                                        f"{exc}); please report it",
-                             "traceback": traceback.format_exc(limit=6)}]
-        return record
+        record["status"] = "invalid"
+        record["errors"] = [{**_problem("internal_error", lang, error=f"{type(exc).__name__}: "
+                                        f"{exc}"), "detail": traceback.format_exc(limit=8)}]
+    return record
+
+
+def _problem(code: str, lang: str, **params: Any) -> dict[str, Any]:
+    """A batch-level problem (not a file's own finding) as an error entry, in ``lang``."""
+    return {"code": code, "place": "", "message": message(f"batch.{code}", lang, **params)}
+
+
+def _assess_and_write(item: Item, sha256: str, reports: Path, options: BatchOptions,
+                      record: dict[str, Any]) -> None:
+    lang = options.lang
+    result = assess(item.read(options.options.limits), options.options,
+                    name=item.name if item.member else None)
+    base = safe_name(item.name, sha256)
     data = result.to_dict()
     facility = data["facility"]
     record.update(facility=result.facility_name, operator=facility.get("operator"),
@@ -133,28 +144,33 @@ def assess_item(item: Item, sha256: str, reports: Path, options: BatchOptions) -
     atomic_write(json_path, (result.to_json(data) + "\n").encode("utf-8"))
     record["json"] = json_path.name
     if not result.ok:
-        record["errors"] = [{"code": f["code"], "place": _place_text(f["place"]),
-                             "message": f["message"][options.lang]} for f in data["errors"]]
-        return record
-    html = render_html(result, options.lang, result=data)
+        record["errors"] = [{"code": f["code"], "place": _place_text(f["place"], lang),
+                             "message": f["message"][lang]} for f in data["errors"]]
+        return
+    html = render_html(result, lang, result=data)
     html_path = Path(reports, base + ".html")
     atomic_write(html_path, html.encode("utf-8"))
-    record.update(status="valid", pue=data["metrics"]["pue"]["value"], report=html_path.name,
-                  period=f"{data['period']['start']}/{data['period']['end']}",
-                  provisional=data["metrics"]["pue"]["basis"]["provisional"],
-                  savings_kwh=(data.get("savings") or {}).get("total", {}).get("kwh_measured"))
+    if options.pdf:
+        from greendc.report.pdf import render_pdf
+
+        pdf_path = Path(reports, base + ".pdf")
+        atomic_write(pdf_path, render_pdf(result, lang, result=data))
+        record["pdf"] = pdf_path.name
     for pack in data["criteria"]:
         record["verdicts"][pack["pack"]] = pack["verdict"]
         if pack["grade"]:
             record["grade"] = pack["grade"]
     warnings = [f for f in data["findings"] if f["severity"] == "warning"]
-    record["top_findings"] = [f"{_place_text(f['place'])}: {f['message'][options.lang]}"
+    record["top_findings"] = [f"{_place_text(f['place'], lang)}: {f['message'][lang]}"
                               .lstrip(": ") for f in warnings[:3]]
-    return record
+    record.update(status="valid", pue=data["metrics"]["pue"]["value"], report=html_path.name,
+                  period=f"{data['period']['start']}/{data['period']['end']}",
+                  provisional=data["metrics"]["pue"]["basis"]["provisional"],
+                  savings_kwh=(data.get("savings") or {}).get("total", {}).get("kwh_measured"))
 
 
-def _place_text(place: dict[str, Any]) -> str:
-    return Place.from_dict(place).describe()
+def _place_text(place: dict[str, Any], lang: str) -> str:
+    return Place.from_dict(place).describe(lang)
 
 
 Task = tuple[Item, str, str, BatchOptions]
@@ -165,11 +181,10 @@ def _work(task: Task) -> dict[str, Any]:
     return assess_item(item, sha256, Path(reports), options)
 
 
-def _lost(task: Task, code: str, message: str) -> dict[str, Any]:
+def _lost(task: Task, code: str, **params: Any) -> dict[str, Any]:
     item, sha256, _, options = task
-    record = assess_item(Item(item.name, None, problem=message), sha256, Path("."), options)
-    record["errors"][0]["code"] = code
-    return record
+    return assess_item(Item(item.name, None, problem=code, details=params, code=code), sha256,
+                       Path("."), options)
 
 
 def run_batch(inbox: str | Path, out: str | Path, options: BatchOptions | None = None,
@@ -265,10 +280,10 @@ def _flag_duplicates(records: list[dict[str, Any]]) -> None:
         r["flags"] = []
         twins = [n for n in by_sha.get(r["sha256"], []) if n != r["name"]]
         if twins:
-            r["flags"].append("same content as " + ", ".join(twins))
+            r["flags"].append({"kind": "same_content", "names": twins})
     for group in by_facility.values():
         shas = {r["sha256"] for r in group}
         if len(group) > 1 and len(shas) > 1:
             for r in group:
                 others = [o["name"] for o in group if o is not r and o["sha256"] != r["sha256"]]
-                r["flags"].append("same facility also in " + ", ".join(others))
+                r["flags"].append({"kind": "same_facility", "names": others})

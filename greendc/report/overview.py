@@ -43,21 +43,49 @@ def histogram(values: list[float], thresholds: list[tuple[float, str]], lang: st
 
 
 def render_index(result, packs: list[str], lang: str) -> str:
-    """The overview page of a batch result."""
+    """The overview page of a batch result.
+
+    Parameters
+    ----------
+    result : the :class:`~greendc.batch.run.BatchResult` (its records are plain dictionaries)
+    packs : ids of the packs checked anywhere in the batch
+    lang : ``zh`` or ``en``
+
+    Returns
+    -------
+    str
+        The page's HTML.
+    """
     records = result.records
-    verdicts = {p: Counter(r["verdicts"].get(p, "—") for r in records if r["status"] == "valid")
-                for p in packs}
+    verdicts = {p: Counter(r["verdicts"].get(p, "not_checked") for r in records
+                           if r["status"] == "valid") for p in packs}
     cities = Counter((r["city"] or "—") for r in records if r["status"] == "valid")
     values = [r["pue"] for r in records if r["pue"] is not None]
 
     def t(key: str, **values: Any) -> str:
         return message(f"overview.{key}", lang, **values)
 
+    def problems(record: dict[str, Any]) -> list[str]:
+        items = list(record["top_findings"]) if record["status"] == "valid" else [
+            f"{e['place']}: {e['message']}".lstrip(": ") for e in record["errors"]]
+        return items + [_flag(f, lang) for f in record.get("flags", [])]
+
     env = environment(None)
     return env.get_template("index.html.j2").render(
         t=t, lang_attr=message("report.lang_attr", lang), records=records, packs=packs,
         verdicts=verdicts, cities=cities, histogram=histogram(values, _limits(packs), lang),
         total=len(records), valid=result.valid, invalid=result.invalid, css=Markup(stylesheet()),
-        verdict_text=lambda v: message(f"verdict.{v}", lang) if v in (
-            "pass", "fail", "not_applicable", "insufficient_data", "conditional",
-            "advisory") else v)
+        pack_titles={p: _title(p, lang) for p in packs}, problems=problems,
+        status_text=lambda s: message(f"label.status.{s}", lang),
+        verdict_text=lambda v: message(f"verdict.{v or 'not_checked'}", lang))
+
+
+def _flag(flag: dict[str, Any], lang: str) -> str:
+    return message(f"batch_files.flag_{flag['kind']}", lang, names=", ".join(flag["names"]))
+
+
+def _title(pack_id: str, lang: str) -> str:
+    try:
+        return load_pack(pack_id).title(lang)
+    except GreenDCError:  # a user's pack file from an earlier run may be gone
+        return pack_id
