@@ -328,7 +328,7 @@ def test_eu_eed_applicability_and_completeness():
     at = evaluate(load_pack("eu-eed-2024"), facts(design_it_capacity_kw=500.0, **eu))
     assert at.verdict != "not_applicable"
     f = facts(**eu)
-    f.metrics["wue_l_per_kwh"] = metric(None, "L/kWh", {}, "no water column")
+    f.metrics["wue_l_per_kwh"] = metric(None, "L/kWh", {}, "no_water_column")
     missing = evaluate(load_pack("eu-eed-2024"), f)
     assert missing.verdict == "insufficient_data"
     assert evaluate(load_pack("eu-eed-2024"), facts()).verdict == "not_applicable"  # China

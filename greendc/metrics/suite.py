@@ -23,6 +23,7 @@ from greendc.metrics import aggregate, formulas
 from greendc.reading.submission import Submission
 from greendc.reference import factors
 from greendc.reference.loading import load_toml
+from greendc.reference.messages import message
 from greendc.reference.names import (
     COOLING,
     DC,
@@ -38,14 +39,18 @@ from greendc.reference.settings import setting
 
 
 def metric(value: float | None, unit: str, basis: dict[str, Any] | None = None,
-           reason: str | None = None) -> dict[str, Any]:
+           reason: str | None = None, **params: Any) -> dict[str, Any]:
     """A metric object; a missing or non-finite value becomes None and needs a reason."""
     if value is not None and not math.isfinite(value):
         value = None
     out: dict[str, Any] = {"value": None if value is None else float(value), "unit": unit,
                            "basis": basis or {}}
     if value is None:
-        out["reason"] = reason or "not computable from the data given"
+        code = reason or "not_computable"
+        out["reason"] = message(f"reason.{code}", "en", **params)
+        out["reason_code"] = code
+        if params:
+            out["reason_params"] = params
     return out
 
 
@@ -59,7 +64,8 @@ def period_hours(sub: Submission, energy: pd.DataFrame) -> float:
     return len(rows) * sub.step / pd.Timedelta(hours=1)
 
 
-def measurement_category(sub: Submission) -> tuple[int | None, str, list[Finding]]:
+def measurement_category(sub: Submission) -> tuple[int | None, str, dict[str, Any],
+                                                  list[Finding]]:
     """PUE measurement category (1, 2 or 3), where it came from, and any conflict found."""
     mapping = {k: v for k, v in load_toml("assessment.toml")["measurement_category"].items()
                if isinstance(v, int)}
@@ -72,25 +78,26 @@ def measurement_category(sub: Submission) -> tuple[int | None, str, list[Finding
                                 {"declared": int(declared),
                                  "metered": ", ".join(str(c) for c in sorted(metered))}))
     if declared is not None:
-        return int(declared), "declared on the Facility sheet", findings
+        return int(declared), "category_declared", {}, findings
     if len(metered) == 1:
         (category,) = metered
         ids = ", ".join(str(m.get("meter_id") or f"row {m['row']}") for m in it_meters)
-        return category, f"IT meter {ids} on the Meters sheet", findings
+        return category, "category_from_meter", {"ids": ids}, findings
     if len(metered) > 1:
-        return None, "IT meters at different measuring points", findings
-    return None, "no IT meter with a measuring point on the Meters sheet", findings
+        return None, "category_meters_differ", {}, findings
+    return None, "category_no_meter", {}, findings
 
 
-def sufficiency(sub: Submission, months: int, coverage: float | None) -> tuple[bool, str | None]:
-    """(provisional, why) for annual figures."""
+def sufficiency(sub: Submission, months: int,
+                coverage: float | None) -> tuple[bool, str | None, dict[str, Any]]:
+    """(provisional, why as a ``reason.*`` key, its values) for annual figures."""
     needed = setting("sufficiency", "months_for_annual")
     if months < needed:
-        return True, f"{months} consecutive month(s) of data, fewer than {needed}"
+        return True, "short_year", {"months": months, "needed": needed}
     least = setting("coverage", "min_for_annual")
     if coverage is not None and coverage < least:
-        return True, f"data cover {coverage:.1%} of the period, less than {least:.0%}"
-    return False, None
+        return True, "low_coverage", {"coverage": coverage, "least": least}
+    return False, None, {}
 
 
 def _grid_factor(sub: Submission, options: Options, year: int) -> factors.Factor:
@@ -109,11 +116,15 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
     ``monthly`` :func:`~greendc.metrics.aggregate.monthly` of ``energy`` when the caller has it.
     """
     findings: list[Finding] = []
-    provisional, why = sufficiency(sub, period["consecutive_months"], period["coverage"])
-    category, category_source, found = measurement_category(sub)
+    provisional, why, why_values = sufficiency(sub, period["consecutive_months"],
+                                               period["coverage"])
+    category, source_code, source_values, found = measurement_category(sub)
     findings += found
     window = f"{period['start']}/{period['end']}"
-    annual = {"period": window, "provisional": provisional, "provisional_reason": why}
+    annual = {"period": window, "provisional": provisional,
+              "provisional_reason": message(f"reason.{why}", "en", **why_values) if why else None}
+    if why:
+        annual.update(provisional_code=why, provisional_params=why_values)
     dc, it = totals[DC], totals[IT]
     fuel_columns = [c for c in factors.fuels() if c in energy]
     boundary = "facility electricity" + "".join(
@@ -125,14 +136,17 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
                  "(ISO/IEC 30134-2)", "boundary": boundary,
                  "it_meter": sub.columns[IT].header,
                  "measurement_category": category,
-                 "measurement_category_source": category_source}
+                 "measurement_category_source": message(f"reason.{source_code}", "en",
+                                                        **source_values),
+                 "measurement_category_source_code": source_code,
+                 "measurement_category_source_params": source_values}
     out["pue"] = metric(formulas.pue(dc, it), "1", pue_basis)
     out["dcie"] = metric(formulas.dcie(dc, it), "%", {**annual, "method": "100 x E_IT / E_DC"})
 
     monthly_ttm = energy_ttm(energy, monthly)
     if monthly_ttm is None:
         out["ttm_pue"] = metric(None, "1", {"window": "12 consecutive months"},
-                                "fewer than 12 consecutive complete months")
+                                "short_ttm")
     else:
         value, first, last = monthly_ttm
         out["ttm_pue"] = metric(value, "1", {"window": f"{first}/{last}", "method":
@@ -141,23 +155,21 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
 
     factors_ = formulas.load_factors(totals)
     sub_basis = {**annual, "method": "subsystem energy / E_IT over the same periods"}
-    for name, column, label in (("clf", COOLING, "cooling"),
-                                ("plf", POWER_LOSSES, "power-distribution losses"),
-                                ("olf", OTHER, "lighting and other")):
+    for name, column in (("clf", COOLING), ("plf", POWER_LOSSES), ("olf", OTHER)):
         out[name] = metric(factors_[name], "1", {**sub_basis, "column": column},
-                           f"no {label} column")
+                           f"no_{name}_column")
     out["ppue_cooling"] = metric(factors_["ppue_cooling"], "1",
                                  {**annual, "method": "(E_IT + E_cooling) / E_IT"},
-                                 "no cooling column")
+                                 "no_clf_column")
     metered_parts = [c for c in SUBSYSTEMS if c in totals]
     out["unmetered_share"] = metric(
         factors_["unmetered"] if metered_parts else None, "1",
         {**annual, "method": "(E_DC - E_IT - metered subsystems) / E_IT",
-         "metered_subsystems": metered_parts}, "no subsystem sub-meters")
+         "metered_subsystems": metered_parts}, "no_submeters")
 
     out["wue_l_per_kwh"] = metric(
         formulas.wue(totals["water_m3"], it) if "water_m3" in totals else None, "L/kWh",
-        {**annual, "method": "site water / E_IT (ISO/IEC 30134-9)"}, "no water column")
+        {**annual, "method": "site water / E_IT (ISO/IEC 30134-9)"}, "no_water_column")
 
     # Carbon: grid electricity at the grid factor, fuels at their own factors.
     year = int(period["end"][:4])
@@ -191,15 +203,15 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
         formulas.ref(sum(totals[c] for c in renewable_cols), dc) if renewable_cols else None, "1",
         {**annual, "method": "owned and retired renewable energy / E_DC, capped at 1 "
          "(ISO/IEC 30134-3)", "columns": renewable_cols},
-        "no on-site renewable or green electricity column")
+        "no_renewable_column")
     reuse = totals.get("reused_heat_kwh")
     reuse_basis = {**annual, "column": "reused_heat_kwh"}
     out["erf"] = metric(formulas.erf(reuse, dc) if reuse is not None else None, "1",
                         {**reuse_basis, "method": "E_reuse / E_DC (ISO/IEC 30134-6)"},
-                        "no reused heat column")
+                        "no_reuse_column")
     out["ere"] = metric(formulas.ere(dc, reuse, it) if reuse is not None else None, "1",
                         {**reuse_basis, "method": "(E_DC - E_reuse) / E_IT (The Green Grid)"},
-                        "no reused heat column")
+                        "no_reuse_column")
 
     hours = period_hours(sub, energy)
     capacity = sub.facility.get("design_it_capacity_kw")
@@ -207,13 +219,13 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
         formulas.it_utilisation(it, hours, capacity) if capacity else None, "1",
         {**annual, "hours": hours, "design_it_capacity_kw": capacity,
          "method": "mean IT power (E_IT / hours) / design IT capacity"},
-        "no design IT capacity on the Facility sheet")
+        "no_design_capacity")
     installed, in_use = sub.facility.get("racks_installed"), sub.facility.get("racks_in_use")
     out["rack_occupancy"] = metric(
         formulas.rack_occupancy(in_use, installed) if installed and in_use is not None else None,
         "1", {"racks_in_use": in_use, "racks_installed": installed,
               "method": "racks in use / racks installed (declared)"},
-        "racks installed or in use not given on the Facility sheet")
+        "no_racks")
 
     commissioned = sub.facility.get("commissioning_date")
     years = ((pd.Timestamp(period["end"]) - pd.Timestamp(commissioned)).days / 365.25
@@ -221,7 +233,7 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
     out["years_in_operation"] = metric(
         years, "a", {"commissioning_date": commissioned, "until": period["end"],
                      "method": "end of the reporting period - commissioning date (declared)"},
-        "no commissioning date on the Facility sheet")
+        "no_commissioning_date")
 
     coal = factors.coal_equivalent()
     out["energy_tce_equivalent"] = metric(
@@ -233,12 +245,12 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
         (totals[FACILITY] * equal + totals[FUEL] * coal.value) / 1000 if equal else None, "tce",
         {**annual, "coefficient_kgce_per_kwh": equal, "basis_label": "equal (primary) value",
          "method": "electricity x the year's equal-value coefficient + fuels at equivalent "
-         "value"}, "no equal-value coefficient given (--coal-equal-value)")
+         "value"}, "no_equal_value")
 
     rm1_value, rm1_basis, found = _rm1(sub)
     findings += found
     out["rm1"] = metric(rm1_value, "1", rm1_basis,
-                        "no characteristic operating points (sheet 特征工况 / Operating points)")
+                        "no_operating_points")
     use_rm2 = not provisional or rm1_value is None
     graded = out["pue"]["value"] if use_rm2 else rm1_value
     out["gb40879_value"] = metric(graded, "1", {

@@ -87,6 +87,17 @@ def assemble(path: Path, sha256: str, file_type: str, facility: dict[str, Any],
             and not any(f.severity == "error" for f in findings):
         raise InputError(path, "the energy table has periods but no data rows: fill in facility "
                          "total and IT energy", Place(sheet=tables[0].sheet), code="no_data_rows")
+    blank = [c for c in energy.columns if c not in required and energy[c].isna().all()]
+    if blank:  # a column left empty (as a filled template leaves them) is no data, never 0
+        sheets_of = ", ".join(dict.fromkeys(str(columns[c].sheet) for c in blank
+                                            if columns[c].sheet)) or None
+        findings.append(Finding("blank_columns", "info", Place(
+            sheet=sheets_of, column=", ".join(columns[c].header for c in blank)),
+            {"count": len(blank)}))
+        energy = energy.drop(columns=blank)
+        row_numbers = row_numbers.drop(columns=[c for c in blank if c in row_numbers])
+        row_sheets = row_sheets.drop(columns=[c for c in blank if c in row_sheets])
+        columns = {k: v for k, v in columns.items() if k not in blank}
     granularity, step = infer_granularity(energy.index)
     sheets = [t.sheet for t in tables if t.sheet]
     primary = next((t.sheet for t in tables if "it_energy_kwh" in t.columns), None)

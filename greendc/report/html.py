@@ -99,6 +99,11 @@ def render_html(assessment: Assessment, lang: str = "zh", template_dir: str | Pa
         pue_chart=pue_chart,
         energy_chart=energy_chart,
         factors=views.factor_rows(result, lang),
+        provisional_reason=views.provisional_text(result["metrics"].get("pue", {}).get(
+            "basis", {}), lang),
+        category_source=views.category_source(result, lang),
+        gb40879_confidence=views.label("confidence", result["metrics"].get(
+            "gb40879_value", {}).get("basis", {}).get("confidence"), lang),
         # our own stylesheet, inlined as is: escaping would break quoted CSS selectors
         css=Markup(stylesheet()),
     )

@@ -57,7 +57,7 @@ def text_summary(assessment: Assessment, lang: str = "en") -> str:
         if failed:
             extra.append(say("failed", rules=", ".join(failed)))
         verdict = message(f"verdict.{result.verdict}", lang)
-        tail = say("extra", extra="; ".join(extra)) if extra else ""
+        tail = say("extra", extra=message("report.separator", lang).join(extra)) if extra else ""
         lines.append(f"  {result.pack.id:<24} {verdict}{tail}")
     warnings = [f for f in assessment.findings if f.severity == "warning"]
     if warnings:

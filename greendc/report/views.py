@@ -12,7 +12,9 @@ from greendc.assessment import energy_key
 from greendc.findings import Place
 from greendc.reference.columns import columns as column_roles
 from greendc.reference.columns import fields
-from greendc.reference.messages import message
+from greendc.reference.factors import fuels as fuel_table
+from greendc.reference.factors import grid_series
+from greendc.reference.messages import message, messages
 from greendc.report.formatting import format_number, format_percent
 
 
@@ -63,7 +65,7 @@ def indicator_rows(result: dict[str, Any], lang: str) -> list[dict[str, str]]:
         value, unit, basis = entry["value"], entry["unit"], entry["basis"]
         if value is None:
             shown, unit_text = "—", ""
-            note = message("report.not_available", lang, reason=entry.get("reason", ""))
+            note = message("report.not_available", lang, reason=reason_text(entry, lang))
         else:
             if name in PERCENT_METRICS:
                 shown, unit_text = format_percent(value), ""
@@ -77,18 +79,69 @@ def indicator_rows(result: dict[str, Any], lang: str) -> list[dict[str, str]]:
                                      category=basis["measurement_category"]))
             factor = basis.get("grid_factor")
             if factor:
-                notes.append(message("report.factor", lang, series=factor.get("series", ""),
-                                     scope=factor.get("scope", ""), year=factor.get("year", ""),
-                                     value=factor["value"], unit=factor["unit"]))
+                notes.append(message("report.factor", lang, series=series_title(factor, lang),
+                                     scope=scope_label(factor.get("scope"), lang),
+                                     year=factor.get("year", ""), value=factor["value"],
+                                     unit=factor["unit"]))
             if basis.get("route"):
                 notes.append(message("report.route", lang, route=basis["route"]))
             if basis.get("provisional"):
                 notes.append(message("report.provisional", lang,
-                                     reason=basis.get("provisional_reason", "")))
-            note = "; ".join(notes) or basis.get("method", "")
+                                     reason=provisional_text(basis, lang)))
+            note = message("report.separator", lang).join(notes) or _method(name, basis, lang)
         rows.append({"name": name, "label": message(f"metric.{name}", lang), "value": shown,
                      "unit": unit_text, "note": note})
     return rows
+
+
+def label(kind: str, value: Any, lang: str) -> str:
+    """The words for an enumeration's value (``label.<kind>.<value>``), or the value itself."""
+    key = f"label.{kind}.{value}"
+    return message(key, lang) if key in messages() else str(value)
+
+
+def reason_text(entry: dict[str, Any], lang: str) -> str:
+    """Why a metric is missing, in ``lang``."""
+    code = entry.get("reason_code")
+    if not code:
+        return entry.get("reason", "")
+    return message(f"reason.{code}", lang, **(entry.get("reason_params") or {}))
+
+
+def provisional_text(basis: dict[str, Any], lang: str) -> str:
+    """Why an annual figure is provisional, in ``lang``."""
+    code = basis.get("provisional_code")
+    if not code:
+        return basis.get("provisional_reason") or ""
+    return message(f"reason.{code}", lang, **(basis.get("provisional_params") or {}))
+
+
+def category_source(result: dict[str, Any], lang: str) -> str:
+    """Where the PUE measurement category came from, in ``lang``."""
+    basis = (result["metrics"].get("pue") or {}).get("basis") or {}
+    code = basis.get("measurement_category_source_code")
+    if not code:
+        return basis.get("measurement_category_source") or ""
+    return message(f"reason.{code}", lang, **(basis.get("measurement_category_source_params")
+                                               or {}))
+
+
+def series_title(factor: dict[str, Any], lang: str) -> str:
+    """A factor series' title in ``lang`` (the series id for a user's own value)."""
+    series = grid_series().get(factor.get("series", ""))
+    if series is None:
+        return label("series", factor.get("series", ""), lang)
+    return series["title_zh"] if lang == "zh" else series["title_en"]
+
+
+def scope_label(scope: str | None, lang: str) -> str:
+    """A factor's scope (``north_china``, ``hebei`` ...) in words."""
+    return label("scope", scope, lang) if scope else ""
+
+
+def _method(name: str, basis: dict[str, Any], lang: str) -> str:
+    key = f"basis.{name}"
+    return message(key, lang) if key in messages() else basis.get("method", "")
 
 
 def _shown(value: Any, unit: str) -> str:
@@ -118,9 +171,10 @@ def criteria_blocks(result: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                 evidence.append(message("report.score", lang, score=f"{f['score']:.1f}",
                                         max=f"{f['max_score']:g}"))
             if f["cost_cny"]:
-                evidence.append(f"{format_number(f['cost_cny'])} CNY")
+                evidence.append(message("report.cny", lang, cny=format_number(f["cost_cny"])))
             source = "; ".join(str(v) for k, v in f["source"].items() if k != "pack")
-            rows.append({"id": f["rule"], "title": f["title"][lang], "kind": f["kind"],
+            rows.append({"id": f["rule"], "title": f["title"][lang],
+                         "kind": message(f"label.kind.{f['kind']}", lang),
                          "verdict": f["verdict"],
                          "verdict_text": message(f"verdict.{f['verdict']}", lang),
                          "observed": _shown(f["observed"], f["unit"]),
@@ -128,7 +182,7 @@ def criteria_blocks(result: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                          "margin": _shown(f["margin"], f["unit"]) if f["margin"] is not None
                          else "—",
                          "evidence": " ".join(evidence), "source": source,
-                         "confidence": f["confidence"]})
+                         "confidence": label("confidence", f["confidence"], lang)})
         extra = []
         if pack["grade"]:
             extra.append(message("report.grade", lang, grade=pack["grade"]))
@@ -138,7 +192,8 @@ def criteria_blocks(result: dict[str, Any], lang: str) -> list[dict[str, Any]]:
         blocks.append({"id": pack["pack"], "title": pack["title"][lang],
                        "verdict": pack["verdict"],
                        "verdict_text": message(f"verdict.{pack['verdict']}", lang),
-                       "extra": " · ".join(extra), "kind": pack["kind"],
+                       "extra": " · ".join(extra),
+                       "kind": label("pack_kind", pack["kind"], lang),
                        "reason": pack["reason"][lang] if pack["reason"] else "",
                        "rows": rows})
     return blocks
@@ -163,9 +218,9 @@ def savings_view(result: dict[str, Any], lang: str) -> dict[str, Any]:
         if regression:
             stats = regression["stats"]
             details.append(message(
-                "report.model_stats", lang, model=regression["model"], cv=stats["cv_rmse"],
-                nmbe=stats["nmbe"], r2=stats["r2"], n=stats["n"],
-                resolution=regression["ashrae14"]["resolution"],
+                "report.model_stats", lang, model=model_text(regression, lang),
+                cv=stats["cv_rmse"], nmbe=stats["nmbe"], r2=stats["r2"], n=stats["n"],
+                resolution=label("granularity", regression["ashrae14"]["resolution"], lang),
                 verdict=message("report.acceptable" if regression["ashrae14"]["acceptable"]
                                 else "report.not_acceptable", lang),
                 u=min(stats["fractional_uncertainty_68"], 9.99)))
@@ -175,7 +230,8 @@ def savings_view(result: dict[str, Any], lang: str) -> dict[str, Any]:
             details.append(message("report.pue_method_beside", lang,
                                    pue=pue_method["pue_baseline"], kwh=pue_method["kwh"],
                                    diff=pue_method["difference_from_regression"]))
-        details += m["notes"]
+        details += [message(f"savings_note.{n['code']}", lang, **n["params"])
+                    for n in m.get("note_codes", [])] if "note_codes" in m else m["notes"]
         rows.append({"technology": m["technology"] or "—", "method":
                      message(f"report.method_names.{m['method']}", lang), "saving": saving,
                      "declared": format_number(m["declared_kwh"]), "money": money,
@@ -189,19 +245,36 @@ def savings_view(result: dict[str, Any], lang: str) -> dict[str, Any]:
     paths = []
     for p in section.get("path_to_target", []):
         steps = [message("report.path_step", lang, name=s["zh"] if lang == "zh" else s["en"],
-                         subsystem=s["subsystem"], low=s["effect"][0], high=s["effect"][1],
-                         confidence=s["confidence"], pue_low=s["pue_after_low"],
-                         pue_high=s["pue_after_high"]) for s in p["measures"]]
+                         subsystem=label("subsystem", s["subsystem"], lang),
+                         low=s["effect"][0], high=s["effect"][1],
+                         confidence=label("confidence", s["confidence"], lang),
+                         pue_low=format_number(s["pue_after_low"], 3),
+                         pue_high=format_number(s["pue_after_high"], 3)) for s in p["measures"]]
         paths.append({"text": message("report.path_line", lang, target=p["pue_target"],
                                       label=p["target"], now=p["pue_now"],
                                       mwh=p["kwh_to_cut"] / 1000, share=p["share_of_dc"],
-                                      tce=p.get("tce") or 0, cny=format_number(p.get("cny"))),
+                                      tce=format_number(p.get("tce")),
+                                      cny=format_number(p.get("cny"))),
                       "steps": steps, "reachable": p["reachable_at_high_end"]})
     return {"rows": rows, "total": total_text, "paths": paths}
 
 
-def factor_rows(result: dict[str, Any], lang: str) -> list[tuple[str, str, str]]:
-    """(what, value, source) for every factor the figures rest on."""
+def model_text(regression: dict[str, Any], lang: str) -> str:
+    """The regression baseline's equation in words of ``lang``."""
+    terms = []
+    for name, value in regression["terms"].items():
+        feature = "" if name == "intercept" else f" × {message(f'label.feature.{name}', lang)}"
+        sign = "−" if value < 0 else "+"
+        terms.append(f"{sign} {abs(value):.4g}{feature}")
+    text = message("report.model_lhs", lang) + " = " + " ".join(terms).lstrip("+ ")
+    if regression.get("changepoint_degc") is not None:
+        text += message("report.model_changepoint", lang, t=regression["changepoint_degc"])
+    return text
+
+
+def factor_rows(result: dict[str, Any], lang: str) -> list[tuple[str, str, str, str]]:
+    """(what, value, source, confidence) for every factor the figures rest on; the source is a
+    citation, shown as written."""
     rows = []
     seen = set()
     for entry in result["metrics"].values():
@@ -210,17 +283,23 @@ def factor_rows(result: dict[str, Any], lang: str) -> list[tuple[str, str, str]]
             factor = basis.get(key)
             if not isinstance(factor, dict):
                 continue
-            text = (f"{factor.get('series', factor.get('name', ''))} {factor.get('scope', '')} "
-                    f"{factor.get('year', '')}").strip()
+            if factor.get("series"):
+                text = " ".join(str(x) for x in (series_title(factor, lang),
+                                                 scope_label(factor.get("scope"), lang),
+                                                 factor.get("year", "")) if x)
+            else:
+                text = label("factor", factor.get("name", ""), lang)
             value = f"{factor['value']} {factor['unit']}"
             if (text, value) in seen:
                 continue
             seen.add((text, value))
-            rows.append((text, value, f"{factor.get('source', '')} "
-                                      f"({factor.get('confidence', '')})"))
-    boundary = (result["metrics"].get("pue") or {}).get("basis", {}).get("boundary")
-    if boundary:
-        rows.append(("E_DC", boundary, "EN 50600-4-2"))
+            rows.append((text, value, factor.get("source", ""),
+                         label("confidence", factor.get("confidence", ""), lang)))
+    if "pue" in result["metrics"]:
+        fuels = [c for c in fuel_table() if c in result["energy"]]
+        parts = [message("report.boundary_electricity", lang)] + [
+            message("report.boundary_fuel", lang, fuel=column_roles()[c].zh if lang == "zh"
+                    else column_roles()[c].en, kwh=fuel_table()[c]["kwh_per_unit"],
+                    unit=fuel_table()[c]["unit"]) for c in fuels]
+        rows.append(("E_DC", " + ".join(parts), "EN 50600-4-2", ""))
     return rows
-
-

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from greendc.metrics import aggregate
+from greendc.reference.messages import message
 from greendc.reference.names import COOLING, DC, IT, TEMPERATURE
 from greendc.reference.settings import setting
 from greendc.savings.baseline import fit_baseline, savings_uncertainty
@@ -153,14 +154,13 @@ def assess_measures(measures: list[dict[str, Any]], full_energy: pd.DataFrame, t
             "adoption_date": m.get("adoption_date"), "investment_cny": m.get("investment_cny"),
             "declared_kwh": m.get("declared_savings_kwh"), "evidence": m.get("evidence"),
             "method": None, "kwh": None, "kwh_low": None, "kwh_high": None, "methods": {},
-            "notes": []}
+            "notes": [], "note_codes": []}
         adopted = pd.Timestamp(m["adoption_date"]) if m.get("adoption_date") else None
         if adopted is not None and dates.count(m["adoption_date"]) > 1:
-            entry["notes"].append("adopted on the same date as another measure: whole-facility "
-                                  "methods cannot separate them")
+            _note(entry, "same_date")
         if tech and tech.subsystem in ("reuse", "renewable"):
             entry["method"] = "not_a_saving"
-            entry["notes"].append(tech.source)
+            _note(entry, "not_a_saving", source=tech.source)
         elif adopted is not None and adopted > data_start:
             entry["methods"] = measured_methods(full_energy, adopted, reporting, granularity,
                                                 entry["scope"])
@@ -169,21 +169,17 @@ def assess_measures(measures: list[dict[str, Any]], full_energy: pd.DataFrame, t
             declared = entry["declared_kwh"]
             if declared:
                 entry.update(method="it_side", kwh=declared * pue)
-                entry["notes"].append("declared IT-input saving x PUE (each IT kWh saved is "
-                                      "worth about PUE kWh at the meter)")
+                _note(entry, "it_side")
         if entry["method"] is None and tech is not None:
             estimate = deemed(tech, totals, pue)
             if estimate:
                 entry["methods"]["deemed"] = estimate
                 entry.update(method="deemed", kwh_low=estimate["kwh_low"],
                              kwh_high=estimate["kwh_high"])
-                entry["notes"].append("an estimate from the catalogue's indicative range, not "
-                                      "measured")
+                _note(entry, "deemed")
         if entry["method"] is None:
             entry["method"] = "none"
-            entry["notes"].append("neither before-and-after meter data nor a catalogued effect "
-                                  "range: no saving can be stated" if tech else
-                                  "uncatalogued technology: kept as declared, not quantified")
+            _note(entry, "no_data" if tech else "uncatalogued")
         regression = entry["methods"].get("regression")
         entry["stats"] = regression["stats"] if regression else None
         add_money(entry, money)
@@ -201,6 +197,13 @@ def assess_measures(measures: list[dict[str, Any]], full_energy: pd.DataFrame, t
     return {"measures": entries, "total": total}
 
 
+def _note(entry: dict[str, Any], code: str, **params: Any) -> None:
+    """Add a note on a measure: English text in ``notes``, the catalogue key and values in
+    ``note_codes`` (``savings_note.*``) for other languages."""
+    entry["notes"].append(message(f"savings_note.{code}", "en", **params))
+    entry["note_codes"].append({"code": code, "params": params})
+
+
 def _sum_or_none(values) -> float | None:
     values = list(values)
     return float(sum(values)) if values else None
@@ -212,18 +215,15 @@ def _choose_measured(entry: dict[str, Any]) -> None:
     if regression and regression["ashrae14"]["acceptable"]:
         entry.update(method="regression", kwh=regression["kwh"])
         if not regression["ashrae14"]["uncertainty_acceptable"]:
-            entry["notes"].append("savings uncertainty above 50 % at 68 % confidence")
+            _note(entry, "uncertain")
         if regression["outside_baseline_share"] > 0:
-            entry["notes"].append(f"{regression['outside_baseline_share']:.0%} of reporting "
-                                  "periods lie outside the baseline's range of IT load or "
-                                  "temperature: the model extrapolates there")
+            _note(entry, "outside_range", share=regression["outside_baseline_share"])
     elif "subsystem" in methods:
         entry.update(method="subsystem", kwh=methods["subsystem"]["kwh"])
     elif "pue_normalised" in methods:
         entry.update(method="pue_normalised", kwh=methods["pue_normalised"]["kwh"])
     if regression and not regression["ashrae14"]["acceptable"]:
-        entry["notes"].append("the regression baseline fails ASHRAE Guideline 14 calibration "
-                              "criteria and was not used")
+        _note(entry, "regression_rejected")
     if regression and "pue_normalised" in methods and regression["kwh"]:
         methods["pue_normalised"]["difference_from_regression"] = (
             methods["pue_normalised"]["kwh"] / regression["kwh"] - 1)
