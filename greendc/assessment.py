@@ -26,6 +26,7 @@ from greendc.reading.read import read_submission
 from greendc.reading.sniff import Source
 from greendc.reading.submission import Submission
 from greendc.reference import factors
+from greendc.reference.columns import fields
 from greendc.reference.messages import message
 from greendc.reference.names import DC, FACILITY, IT, SUBSYSTEMS
 from greendc.reference.options import Options
@@ -232,7 +233,8 @@ def assess_submission(sub: Submission, options: Options | None = None) -> Assess
         if entry.get("declared_flag"):
             result.findings.append(Finding(
                 "declared_savings_above_measured", "warning",
-                Place(sheet=full.measures_sheet, row=entry["row"], column="declared_savings_kwh"),
+                Place(sheet=full.measures_sheet, row=entry["row"],
+                      column=fields("measures")["declared_savings_kwh"].label("zh")),
                 {"technology": entry["technology"] or "?", "declared": entry["declared_kwh"],
                  "measured": entry["kwh"], "excess": entry["declared_excess"],
                  "method": entry["method"]}))

@@ -120,9 +120,10 @@ def errors(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity == "error"]
 
 
-def input_error(path: Path | str, code: str, place: Place | None = None,
-                **params: Any) -> InputError:
-    """An :class:`~greendc.errors.InputError` whose message comes from the catalogue
-    (``input.<code>``) in every language."""
-    translations = {lang: message(f"input.{code}", lang, **params) for lang in LANGS}
-    return InputError(path, translations["en"], place, code=code, translations=translations)
+def input_error(path: Path | str, key: str, place: Place | None = None, *,
+                code: str | None = None, **params: Any) -> InputError:
+    """An :class:`~greendc.errors.InputError` whose message is the catalogue entry
+    ``input.<key>`` in every language; its reason code is ``code`` (default: ``key``)."""
+    translations = {lang: message(f"input.{key}", lang, **params) for lang in LANGS}
+    return InputError(path, translations["en"], place, code=code or key,
+                      translations=translations)

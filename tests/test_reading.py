@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -327,3 +328,25 @@ def test_same_pue_in_every_unit_and_as_power_or_registers(tmp_path, values):
         result = assess(path)
         assert result.ok, (name, [f.describe() for f in result.errors])
         assert result.metrics["pue"]["value"] == pytest.approx(reference_pue, rel=1e-9), name
+
+
+@pytest.mark.parametrize("text", ["NaN", "NaT", "2025年13月", "32.01.2025", "2025-02-30"])
+def test_an_impossible_facility_date_is_no_date_not_a_crash(text, tmp_path):
+    """Found by the fuzz run: 'NaN' in a date field became NaT and crashed the period check."""
+
+
+    from greendc.reading.tables import to_timestamp
+    from greendc.validation import check_file
+
+    assert to_timestamp(text) is None
+    path = tmp_path / "site.xlsx"
+    path.write_bytes((Path(__file__).parent / "data" / "corpus" / "canonical_en.xlsx")
+                     .read_bytes())
+    book = openpyxl.load_workbook(path)
+    sheet = book["Facility"]
+    for row in sheet.iter_rows(min_row=2):
+        if str(row[0].value).startswith("Reporting period start"):
+            row[1].value = text
+    book.save(path)
+    check = check_file(path)  # never raises
+    assert any(text in f.message("en") for f in check.findings), [f.code for f in check.findings]

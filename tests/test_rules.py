@@ -144,7 +144,7 @@ def test_gb40879_edge_site_and_non_electric_cooling_are_not_applicable():
     edge = evaluate(load_pack("gb40879-2021"), facts({"gb40879_value": 1.8}, racks_installed=100))
     assert edge.verdict == "not_applicable" and edge.grade is None
     assert all(f.verdict == "not_applicable" for f in edge.findings)
-    assert "racks_installed > 100; here 100" in edge.findings[0].reason.render("en")
+    assert "Racks installed is above 100; here 100" in edge.findings[0].reason.render("en")
     absorb = evaluate(load_pack("gb40879-2021"), facts(cooling_type="non_electric"))
     assert absorb.verdict == "not_applicable"
 
@@ -163,7 +163,7 @@ def test_unknown_applicability_is_insufficient_data():
     f.facility.pop("racks_installed")
     result = evaluate(load_pack("gb40879-2021"), f)
     assert result.verdict == "insufficient_data"
-    assert "racks_installed is not given" in result.findings[0].reason.render("en")
+    assert "Racks installed is not given" in result.findings[0].reason.render("en")
 
 
 def test_pue_hint_names_the_energy_to_cut():

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from greendc.findings import Place
 from greendc.reference.messages import message
 from greendc.report.excel import safe_text
 from greendc.report.overview import render_index
@@ -62,7 +63,8 @@ def write_outputs(result: Any, lang: str) -> None:
     log = []
     for r in result.records:
         for e in r["errors"]:
-            writer.writerow([safe_text(r["name"]), r["sha256"], e["code"], safe_text(e["place"]),
+            writer.writerow([safe_text(r["name"]), r["sha256"], e["code"],
+                             safe_text(place_text(e.get("place"), lang)),
                              safe_text(e["message"]), safe_text(e.get("detail", ""))])
             if e.get("detail"):
                 log.append(f"{r['name']} ({r['sha256'][:12]}): {e['message']}\n{e['detail']}")
@@ -93,8 +95,8 @@ def _write_summary(path: Path, records: list[dict[str, Any]], packs: list[str],
                word("problems"), word("report")]
     ws.write_row(0, 0, headers, head)
     for i, r in enumerate(records, start=1):
-        problems = r["top_findings"] if r["status"] == "valid" else [
-            f"{e['place']}: {e['message']}".lstrip(": ") for e in r["errors"]]
+        problems = [problem_text(p, lang) for p in (r["top_findings"] if r["status"] == "valid"
+                                                    else r["errors"])]
         values = [r["name"], r["sha256"], r["facility"], r["operator"], r["city"],
                   message(f"label.status.{r['status']}", lang), r["pue"], r["grade"],
                   *[verdict(r["verdicts"].get(p)) for p in packs], r["savings_kwh"],
@@ -134,3 +136,20 @@ def _write_summary(path: Path, records: list[dict[str, Any]], packs: list[str],
 def flag_text(flag: dict[str, Any], lang: str) -> str:
     """A duplicate flag (``{"kind", "names"}``) in words."""
     return message(f"batch_files.flag_{flag['kind']}", lang, names=", ".join(flag["names"]))
+
+
+def place_text(place: dict[str, Any] | str | None, lang: str) -> str:
+    """A stored place (its JSON form) in words."""
+    if not place:
+        return ""
+    if isinstance(place, str):  # a record from an older registry
+        return place
+    return Place.from_dict(place).describe(lang)
+
+
+def problem_text(problem: dict[str, Any] | str, lang: str) -> str:
+    """A stored finding or error as one line: place and message."""
+    if isinstance(problem, str):
+        return problem
+    where = place_text(problem.get("place"), lang)
+    return f"{where}: {problem['message']}" if where else problem["message"]

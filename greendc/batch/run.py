@@ -26,7 +26,6 @@ from greendc.batch.inputs import SUBMISSION_SUFFIXES, Item, discover
 from greendc.batch.outputs import atomic_write, safe_name, write_outputs
 from greendc.batch.pool import run_pool
 from greendc.errors import GreenDCError, InputError
-from greendc.findings import Place
 from greendc.reference.messages import message
 from greendc.reference.options import Options
 from greendc.report.html import render_html
@@ -115,9 +114,9 @@ def assess_item(item: Item, sha256: str, reports: Path, options: BatchOptions) -
         _assess_and_write(item, sha256, reports, options, record)
     except InputError as exc:
         record["errors"] = [{"code": exc.code, "message": exc.text(lang),
-                             "place": exc.place.describe(lang) if exc.place else ""}]
+                             "place": exc.place.to_dict() if exc.place else None}]
     except GreenDCError as exc:
-        record["errors"] = [{"code": "input_error", "place": "", "message": str(exc)}]
+        record["errors"] = [{"code": "input_error", "place": None, "message": str(exc)}]
     except Exception as exc:  # a bug must not stop the batch: recorded with its traceback
         record["status"] = "invalid"
         record["errors"] = [{**_problem("internal_error", lang, error=f"{type(exc).__name__}: "
@@ -127,7 +126,7 @@ def assess_item(item: Item, sha256: str, reports: Path, options: BatchOptions) -
 
 def _problem(code: str, lang: str, **params: Any) -> dict[str, Any]:
     """A batch-level problem (not a file's own finding) as an error entry, in ``lang``."""
-    return {"code": code, "place": "", "message": message(f"batch.{code}", lang, **params)}
+    return {"code": code, "place": None, "message": message(f"batch.{code}", lang, **params)}
 
 
 def _assess_and_write(item: Item, sha256: str, reports: Path, options: BatchOptions,
@@ -144,7 +143,7 @@ def _assess_and_write(item: Item, sha256: str, reports: Path, options: BatchOpti
     atomic_write(json_path, (result.to_json(data) + "\n").encode("utf-8"))
     record["json"] = json_path.name
     if not result.ok:
-        record["errors"] = [{"code": f["code"], "place": _place_text(f["place"], lang),
+        record["errors"] = [{"code": f["code"], "place": f["place"], "params": f["params"],
                              "message": f["message"][lang]} for f in data["errors"]]
         return
     html = render_html(result, lang, result=data)
@@ -161,16 +160,12 @@ def _assess_and_write(item: Item, sha256: str, reports: Path, options: BatchOpti
         if pack["grade"]:
             record["grade"] = pack["grade"]
     warnings = [f for f in data["findings"] if f["severity"] == "warning"]
-    record["top_findings"] = [f"{_place_text(f['place'], lang)}: {f['message'][lang]}"
-                              .lstrip(": ") for f in warnings[:3]]
+    record["top_findings"] = [{"code": f["code"], "place": f["place"], "params": f["params"],
+                               "message": f["message"][lang]} for f in warnings[:3]]
     record.update(status="valid", pue=data["metrics"]["pue"]["value"], report=html_path.name,
                   period=f"{data['period']['start']}/{data['period']['end']}",
                   provisional=data["metrics"]["pue"]["basis"]["provisional"],
                   savings_kwh=(data.get("savings") or {}).get("total", {}).get("kwh_measured"))
-
-
-def _place_text(place: dict[str, Any], lang: str) -> str:
-    return Place.from_dict(place).describe(lang)
 
 
 Task = tuple[Item, str, str, BatchOptions]

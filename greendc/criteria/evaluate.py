@@ -9,28 +9,22 @@ and a hint of what would change the outcome.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from greendc.criteria.loading import Pack, Rule, builtin_packs, load_pack
 from greendc.criteria.thresholds import PUE_LIKE
+from greendc.criteria.words import (
+    Text,
+    field_words,
+    metric_words,
+    provisional_words,
+    value_words,
+    words,
+)
 from greendc.reference.loading import load_toml
-from greendc.reference.messages import message
+from greendc.reference.messages import LANGS
 from greendc.reference.places import locate, place_key
-
-
-@dataclass(frozen=True)
-class Text:
-    """A message in both languages, from the catalogue (``rules.*`` entries)."""
-
-    key: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def render(self, lang: str) -> str:
-        return message(f"rules.{self.key}", lang, **self.params)
-
-    def to_dict(self) -> dict[str, str]:
-        return {"en": self.render("en"), "zh": self.render("zh")}
 
 
 @dataclass
@@ -139,11 +133,16 @@ def _applies(conditions: dict[str, Any], facts: Facts) -> tuple[bool | None, Tex
         (op, target), = test.items()
         value = facts.field(name)
         if value is None:
-            return None, Text("unknown_condition", {"field": name})
+            return None, Text("unknown_condition", {"field": field_words(name)})
         if not _matches(value, op, target):
-            shown = ", ".join(map(str, target)) if isinstance(target, list) else target
-            return False, Text("condition_not_met", {"field": name, "op": op, "target": shown,
-                                                     "value": value})
+            targets = target if isinstance(target, list) else [target]
+            shown = {lang: "、".join(value_words(name, t)[lang] for t in targets) if lang == "zh"
+                     else ", ".join(value_words(name, t)[lang] for t in targets)
+                     for lang in LANGS}
+            return False, Text("condition_not_met", {"field": field_words(name),
+                                                     "op": words(f"label.op.{op}"),
+                                                     "target": shown,
+                                                     "value": value_words(name, value)})
     return True, None
 
 
@@ -170,7 +169,8 @@ def _threshold(rule: Rule, facts: Facts) -> tuple[Any, Text | None]:
     _, scope = locate(facts.facility.get("province"))
     values = [v for v in spec["values"] if v["scope"] == scope]
     if not values:
-        return None, Text("no_parameter", {"parameter": spec["title_en"],
+        return None, Text("no_parameter", {"parameter": {"en": spec["title_en"],
+                                                         "zh": spec["title_zh"]},
                                            "province": facts.facility.get("province") or "?"})
     dated = [v for v in values if v["year"] <= facts.year] or values
     return max(dated, key=lambda v: v["year"])["value"], None
@@ -182,12 +182,15 @@ def _observed(rule: Rule, facts: Facts) -> tuple[Any, dict[str, Any], Text | Non
     if rule.metric in facts.metrics:
         entry = facts.metrics[rule.metric]
         if entry["value"] is None:
-            return None, entry["basis"], Text("metric_missing", {"metric": rule.metric,
-                                                                 "reason": entry.get("reason")})
+            reason = (words(f"reason.{entry['reason_code']}", **(entry.get("reason_params")
+                                                                  or {}))
+                      if entry.get("reason_code") else entry.get("reason"))
+            return None, entry["basis"], Text("metric_missing", {
+                "metric": metric_words(rule.metric), "reason": reason})
         return entry["value"], entry["basis"], None
     value = facts.field(rule.metric)
     if value is None:
-        return None, {}, Text("field_missing", {"field": rule.metric})
+        return None, {}, Text("field_missing", {"field": field_words(rule.metric)})
     return value, {}, None
 
 
@@ -226,11 +229,26 @@ def _hint(rule: Rule, verdict: str, observed: Any, required: Any, facts: Facts) 
     if verdict != "fail":
         return None
     direction = "raise" if rule.operator in (">=", ">") else "lower"
-    return Text(f"{direction}_to", {"metric": rule.metric, "gap": gap, "threshold": required})
+    return Text(f"{direction}_to", {"metric": metric_words(rule.metric), "gap": gap,
+                                    "threshold": required})
 
 
 def evaluate_rule(rule: Rule, facts: Facts) -> RuleFinding:
-    """The verdict of one rule on one facility."""
+    """The verdict of one rule on one facility.
+
+    Parameters
+    ----------
+    rule : Rule
+        A rule of a loaded pack.
+    facts : Facts
+        The result's metrics, facility fields, energy totals and period.
+
+    Returns
+    -------
+    RuleFinding
+        Verdict ``pass``, ``fail``, ``not_applicable``, ``insufficient_data`` or ``declared``,
+        with the observed and required values, margin, score, reason and hint.
+    """
     window = f"{facts.period['start']}/{facts.period['end']}"
     stale = _in_force(rule.effective_from, rule.effective_to, facts)
     if stale:
@@ -276,7 +294,7 @@ def evaluate_rule(rule: Rule, facts: Facts) -> RuleFinding:
                               hint=_hint(rule, verdict, observed, required, facts))
     if partial:
         finding.verdict = "insufficient_data"
-        finding.reason = Text("partial_year", {"reason": basis.get("provisional_reason") or ""})
+        finding.reason = Text("partial_year", {"reason": provisional_words(basis)})
         finding.score = None
     return finding
 
@@ -299,7 +317,21 @@ def _surcharge(rule: Rule, observed: float, facts: Facts, window: str) -> RuleFi
 
 
 def evaluate(pack: Pack, facts: Facts) -> PackResult:
-    """Every rule of ``pack`` on one facility, and the pack's verdict, score and grade."""
+    """Every rule of ``pack`` on one facility, and the pack's verdict, score and grade.
+
+    Parameters
+    ----------
+    pack : Pack
+        A loaded rule pack.
+    facts : Facts
+        The result's metrics, facility fields, energy totals and period.
+
+    Returns
+    -------
+    PackResult
+        The findings of every rule (none when the pack does not apply), the verdict (from the
+        gate rules), the score of the score rules [points] and the lowest grade number passed.
+    """
     stale = _in_force(pack.effective_from, pack.effective_to, facts)
     applies, why = (False, stale) if stale else _applies(pack.applies_when, facts)
     if applies is not True:
@@ -332,7 +364,18 @@ def evaluate(pack: Pack, facts: Facts) -> PackResult:
 
 
 def default_packs(facts: Facts) -> list[str]:
-    """Packs that apply by location: each built-in pack's ``default_for`` conditions."""
+    """Packs that apply by location: each built-in pack's ``default_for`` conditions.
+
+    Parameters
+    ----------
+    facts : Facts
+        The facility's fields (country, province ...) are read.
+
+    Returns
+    -------
+    list of str
+        Ids of the built-in packs with ``default_for`` conditions that all hold.
+    """
     chosen = []
     for pack_id in builtin_packs():
         pack = load_pack(pack_id)

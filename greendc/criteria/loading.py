@@ -90,7 +90,13 @@ class Pack:
 
 
 def builtin_packs() -> list[str]:
-    """Ids of the packs that ship with greendc, in file-name order."""
+    """Ids of the packs that ship with greendc, in file-name order.
+
+    Returns
+    -------
+    list of str
+        The file names in ``greendc/criteria/packs/`` without ``.toml``.
+    """
     folder = resources.files(PACKS_PACKAGE)
     return sorted(p.name.removesuffix(".toml") for p in folder.iterdir()
                   if p.name.endswith(".toml"))
@@ -114,11 +120,23 @@ def _read_pack_text(name_or_path: str) -> tuple[str, str]:
 def load_pack(name_or_path: str) -> Pack:
     """Load and check a built-in pack by id, or a user's pack from a ``.toml`` path.
 
+    Parameters
+    ----------
+    name_or_path : str
+        A built-in pack id, or the path of an existing ``.toml`` file.
+
+    Returns
+    -------
+    Pack
+        The pack with its rules, ``[[include]]`` rules added under ``<pack>/<rule>`` ids.
+        Cached: one call per argument reads the file.
+
     Raises
     ------
     PackError
-        The file is not valid TOML, or a field is missing, unknown or of the wrong kind; the
-        message names the file, the rule id and the valid choices.
+        The pack is unknown or unreadable, the file is not valid TOML, or a field is missing,
+        unknown or of the wrong kind; the message names the file, the rule id and the valid
+        choices.
     """
     text, where = _read_pack_text(name_or_path)
     try:

@@ -27,6 +27,20 @@ def boundary_energy(energy: pd.DataFrame,
     E_DC = facility electricity + sum(fuel quantity x energy content) for the fuel columns
     present (EN 50600-4-2: fuels entering the boundary count).  A missing fuel reading counts as
     no fuel in that period.
+
+    Parameters
+    ----------
+    energy : DataFrame
+        Canonical energy table indexed by period start; needs ``facility_energy_kwh`` [kWh].
+    fuel_kwh_per_unit : Mapping of str to float
+        Energy content per unit of each fuel column [kWh/L, kWh/m3]; columns absent from
+        ``energy`` are skipped.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``energy`` with ``fuel_energy_kwh`` [kWh] (0 when no fuel) and
+        ``dc_energy_kwh`` [kWh] (NaN where the facility energy is missing).
     """
     out = energy.copy()
     fuel = pd.Series(0.0, index=energy.index)
@@ -39,7 +53,18 @@ def boundary_energy(energy: pd.DataFrame,
 
 
 def complete(energy: pd.DataFrame) -> pd.DataFrame:
-    """Rows where both facility-total and IT energy are present: the base of every ratio."""
+    """Rows where both facility-total and IT energy are present: the base of every ratio.
+
+    Parameters
+    ----------
+    energy : DataFrame
+        Canonical energy table with ``facility_energy_kwh`` and ``it_energy_kwh`` [kWh].
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``energy`` (same index and columns) where neither of the two is NaN.
+    """
     return energy.loc[energy[FACILITY].notna() & energy[IT].notna()]
 
 
@@ -79,7 +104,19 @@ def monthly(energy: pd.DataFrame) -> pd.DataFrame:
 
 
 def daily(energy: pd.DataFrame) -> pd.DataFrame:
-    """Calendar-day sums and the day's PUE (for daily or finer data)."""
+    """Calendar-day sums and the day's PUE (for daily or finer data).
+
+    Parameters
+    ----------
+    energy : DataFrame
+        Canonical energy table indexed by period start [kWh, m3, L, degC].
+
+    Returns
+    -------
+    DataFrame
+        Indexed by day (``day``): sums of the summable columns over complete rows, mean
+        temperatures [degC], ``periods`` (rows used) and ``pue`` [-] (NaN when IT energy is 0).
+    """
     out = _resampled(energy, "D")
     out.index.name = "day"
     return out
@@ -89,6 +126,21 @@ def trailing_pue(dc_energy_kwh: pd.Series, it_energy_kwh: pd.Series, window: int
     """PUE over each trailing window of ``window`` consecutive periods (e.g. 12 months).
 
     NaN until a full window of periods with both energies exists.
+
+    Parameters
+    ----------
+    dc_energy_kwh : Series
+        Data-centre energy E_DC per period [kWh].
+    it_energy_kwh : Series
+        IT energy over the same periods and index [kWh].
+    window : int
+        Number of consecutive periods in each window.
+
+    Returns
+    -------
+    Series
+        PUE [-] of the window ending at each period, same index; NaN where the window is not
+        full (a NaN in either series breaks it) or its IT energy sums to zero.
     """
     dc = dc_energy_kwh.rolling(window, min_periods=window).sum()
     it = it_energy_kwh.rolling(window, min_periods=window).sum()
@@ -96,6 +148,18 @@ def trailing_pue(dc_energy_kwh: pd.Series, it_energy_kwh: pd.Series, window: int
 
 
 def totals(energy: pd.DataFrame) -> dict[str, float]:
-    """Sums of every summable column over complete rows [kWh, m3, L]."""
+    """Sums of every summable column over complete rows [kWh, m3, L].
+
+    Parameters
+    ----------
+    energy : DataFrame
+        Canonical energy table indexed by period start.
+
+    Returns
+    -------
+    dict of str to float
+        Canonical column name to its sum [kWh, m3, L]; NaN when the column has no value in the
+        complete rows.  Temperatures are left out.
+    """
     base = complete(energy)
     return {c: float(base[c].sum(min_count=1)) for c in base.columns if is_summable(c)}

@@ -56,7 +56,20 @@ def pue(facility_energy_kwh, it_energy_kwh) -> float:
 
 
 def dcie(dc_energy_kwh: float, it_energy_kwh: float) -> float:
-    """Data-centre infrastructure efficiency, E_IT / E_DC [%] (= 100 / PUE)."""
+    """Data-centre infrastructure efficiency, E_IT / E_DC [%] (= 100 / PUE).
+
+    Parameters
+    ----------
+    dc_energy_kwh : float
+        Data-centre energy E_DC [kWh].
+    it_energy_kwh : float
+        IT energy over the same periods [kWh].
+
+    Returns
+    -------
+    float
+        DCiE [%]; NaN when ``dc_energy_kwh`` is not positive.
+    """
     return 100 * _ratio(it_energy_kwh, dc_energy_kwh)
 
 
@@ -67,6 +80,18 @@ def load_factors(totals: Mapping[str, float]) -> dict[str, float]:
     (E_DC - E_IT - metered subsystems) / E_IT is what the sub-meters do not explain, so that
     PUE = 1 + CLF + PLF + OLF + remainder exactly.  Missing sub-meters give NaN factors and
     their energy stays in the remainder.
+
+    Parameters
+    ----------
+    totals : Mapping of str to float
+        Energy sums by canonical column [kWh]; needs ``it_energy_kwh`` and ``dc_energy_kwh``,
+        and may hold ``cooling_energy_kwh``, ``power_loss_energy_kwh``, ``other_energy_kwh``.
+
+    Returns
+    -------
+    dict of str to float
+        ``clf``, ``plf``, ``olf``, ``unmetered`` and ``ppue_cooling`` (1 + CLF) [-]; NaN for an
+        absent sub-meter or when the IT energy is not positive.
     """
     it = totals[IT]
     parts = {"clf": COOLING, "plf": POWER_LOSSES, "olf": OTHER}
@@ -79,7 +104,20 @@ def load_factors(totals: Mapping[str, float]) -> dict[str, float]:
 
 
 def wue(water_m3: float, it_energy_kwh: float) -> float:
-    """Water usage effectiveness, site water over IT energy [L/kWh] (ISO/IEC 30134-9)."""
+    """Water usage effectiveness, site water over IT energy [L/kWh] (ISO/IEC 30134-9).
+
+    Parameters
+    ----------
+    water_m3 : float
+        Site water use [m3].
+    it_energy_kwh : float
+        IT energy over the same periods [kWh].
+
+    Returns
+    -------
+    float
+        WUE [L/kWh]; NaN when the IT energy is not positive.
+    """
     return _ratio(water_m3 * 1000, it_energy_kwh)
 
 
@@ -88,17 +126,56 @@ def ref(renewable_owned_kwh: float, dc_energy_kwh: float) -> float:
 
     Only renewable energy the facility owns and retires counts: on-site generation it uses and
     green electricity whose certificates it holds, not certificates sold to others.
+
+    Parameters
+    ----------
+    renewable_owned_kwh : float
+        Renewable energy owned and retired by the facility [kWh].
+    dc_energy_kwh : float
+        Data-centre energy E_DC over the same periods [kWh].
+
+    Returns
+    -------
+    float
+        REF [-], at most 1; NaN when ``dc_energy_kwh`` is not positive.
     """
     return min(1.0, _ratio(renewable_owned_kwh, dc_energy_kwh))
 
 
 def erf(reused_kwh: float, dc_energy_kwh: float) -> float:
-    """Energy reuse factor, reused energy over E_DC [-] (ISO/IEC 30134-6)."""
+    """Energy reuse factor, reused energy over E_DC [-] (ISO/IEC 30134-6).
+
+    Parameters
+    ----------
+    reused_kwh : float
+        Energy reused outside the data centre [kWh].
+    dc_energy_kwh : float
+        Data-centre energy E_DC over the same periods [kWh].
+
+    Returns
+    -------
+    float
+        ERF [-]; NaN when ``dc_energy_kwh`` is not positive.
+    """
     return _ratio(reused_kwh, dc_energy_kwh)
 
 
 def ere(dc_energy_kwh: float, reused_kwh: float, it_energy_kwh: float) -> float:
     """Energy reuse effectiveness, (E_DC - E_reuse) / E_IT [-] (The Green Grid).
+
+    Parameters
+    ----------
+    dc_energy_kwh : float
+        Data-centre energy E_DC [kWh].
+    reused_kwh : float
+        Energy reused outside the data centre over the same periods [kWh].
+    it_energy_kwh : float
+        IT energy over the same periods [kWh].
+
+    Returns
+    -------
+    float
+        ERE [-]; NaN when the IT energy is not positive.
 
     Examples
     --------
@@ -109,12 +186,40 @@ def ere(dc_energy_kwh: float, reused_kwh: float, it_energy_kwh: float) -> float:
 
 
 def it_utilisation(it_energy_kwh: float, hours: float, design_it_capacity_kw: float) -> float:
-    """Mean IT power over the design (nameplate) IT capacity [-]."""
+    """Mean IT power over the design (nameplate) IT capacity [-].
+
+    Parameters
+    ----------
+    it_energy_kwh : float
+        IT energy over the period [kWh].
+    hours : float
+        Length of the period [h].
+    design_it_capacity_kw : float
+        Design IT capacity [kW].
+
+    Returns
+    -------
+    float
+        Utilisation [-]; NaN when ``hours`` or the capacity is not positive (or NaN).
+    """
     return _ratio(_ratio(it_energy_kwh, hours), design_it_capacity_kw)
 
 
 def rack_occupancy(racks_in_use: float, racks_installed: float) -> float:
-    """Racks in use over racks installed [-] (上架率)."""
+    """Racks in use over racks installed [-] (上架率).
+
+    Parameters
+    ----------
+    racks_in_use : float
+        Number of racks in use.
+    racks_installed : float
+        Number of racks installed.
+
+    Returns
+    -------
+    float
+        Occupancy [-]; NaN when no rack is installed.
+    """
     return _ratio(racks_in_use, racks_installed)
 
 
@@ -124,6 +229,20 @@ def rm1(hours_share, total_power_kw, it_power_kw) -> float:
     E_C = 8760 x sum_i(T_i x P_i) and E_CIT = 8760 x sum_i(T_i x P_IT,i), with T_i the share
     of the year's hours in the temperature band of point i and P_i, P_IT,i the measured total
     and IT power there.  The 8760 cancels in the ratio; it is kept to match the standard.
+
+    Parameters
+    ----------
+    hours_share : array_like of float
+        Share T_i of the year's hours at each operating point [-].
+    total_power_kw : array_like of float
+        Measured total power P_i at each point [kW].
+    it_power_kw : array_like of float
+        Measured IT power P_IT,i at each point [kW].
+
+    Returns
+    -------
+    float
+        RM1 [-]; NaN when E_CIT is not positive.
     """
     shares = np.asarray(hours_share, dtype=float)
     e_c = HOURS_PER_YEAR * float(np.sum(shares * np.asarray(total_power_kw, dtype=float)))

@@ -40,7 +40,26 @@ from greendc.reference.settings import setting
 
 def metric(value: float | None, unit: str, basis: dict[str, Any] | None = None,
            reason: str | None = None, **params: Any) -> dict[str, Any]:
-    """A metric object; a missing or non-finite value becomes None and needs a reason."""
+    """A metric object; a missing or non-finite value becomes None and needs a reason.
+
+    Parameters
+    ----------
+    value : float or None
+        The figure; None, NaN or infinity mean it could not be computed.
+    unit : str
+        Its unit, e.g. ``"1"``, ``"%"``, ``"L/kWh"``, ``"tCO2"``.
+    basis : dict or None
+        What the figure rests on (period, method, factors ...); None gives ``{}``.
+    reason : str or None
+        ``reason.*`` key suffix for a missing value; None means ``not_computable``.
+    **params
+        Values for the reason's message.
+
+    Returns
+    -------
+    dict
+        ``value``, ``unit``, ``basis``; for a None value also ``reason`` (English), ``reason_code``.
+    """
     if value is not None and not math.isfinite(value):
         value = None
     out: dict[str, Any] = {"value": None if value is None else float(value), "unit": unit,
@@ -55,7 +74,20 @@ def metric(value: float | None, unit: str, basis: dict[str, Any] | None = None,
 
 
 def period_hours(sub: Submission, energy: pd.DataFrame) -> float:
-    """Hours covered by the complete rows of ``energy``."""
+    """Hours covered by the complete rows of ``energy``.
+
+    Parameters
+    ----------
+    sub : Submission
+        The submission; its ``granularity`` and ``step`` give the length of a period.
+    energy : DataFrame
+        Energy table indexed by period start, with facility and IT energy [kWh].
+
+    Returns
+    -------
+    float
+        Hours [h]: days x 24 for monthly data, rows x step otherwise; NaN if irregular.
+    """
     rows = aggregate.complete(energy).index
     if sub.granularity == "monthly":
         return float(np.sum(rows.days_in_month.to_numpy()) * 24)
@@ -66,7 +98,20 @@ def period_hours(sub: Submission, energy: pd.DataFrame) -> float:
 
 def measurement_category(sub: Submission) -> tuple[int | None, str, dict[str, Any],
                                                   list[Finding]]:
-    """PUE measurement category (1, 2 or 3), where it came from, and any conflict found."""
+    """PUE measurement category (1, 2 or 3), where it came from, and any conflict found.
+
+    Parameters
+    ----------
+    sub : Submission
+        A declared ``measurement_category`` wins over the IT meters' measuring points.
+
+    Returns
+    -------
+    tuple of (int or None, str, dict, list of Finding)
+        The category (None when undeclared and the IT meters give none or disagree), the
+        ``reason.*`` key suffix of its source and that message's values, and a
+        ``category_conflict`` warning when the declared category differs from the meters'.
+    """
     mapping = {k: v for k, v in load_toml("assessment.toml")["measurement_category"].items()
                if isinstance(v, int)}
     it_meters = [m for m in sub.meters if m.get("role") == IT and m.get("measuring_point")]
@@ -90,7 +135,23 @@ def measurement_category(sub: Submission) -> tuple[int | None, str, dict[str, An
 
 def sufficiency(sub: Submission, months: int,
                 coverage: float | None) -> tuple[bool, str | None, dict[str, Any]]:
-    """(provisional, why as a ``reason.*`` key, its values) for annual figures."""
+    """(provisional, why as a ``reason.*`` key, its values) for annual figures.
+
+    Parameters
+    ----------
+    sub : Submission
+        The submission (not consulted by the current rules).
+    months : int
+        Longest run of consecutive calendar months with complete data.
+    coverage : float or None
+        Share of expected periods with facility and IT energy [-]; None when unknown.
+
+    Returns
+    -------
+    tuple of (bool, str or None, dict)
+        True when there are too few months or too little coverage; then ``short_year`` or
+        ``low_coverage`` and that message's values, else None and ``{}``.
+    """
     needed = setting("sufficiency", "months_for_annual")
     if months < needed:
         return True, "short_year", {"months": months, "needed": needed}
@@ -114,6 +175,33 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
     ``energy`` carries the boundary columns (:func:`~greendc.metrics.aggregate.boundary_energy`),
     ``totals`` their sums over complete rows, ``period`` the result's period section, and
     ``monthly`` :func:`~greendc.metrics.aggregate.monthly` of ``energy`` when the caller has it.
+
+    Parameters
+    ----------
+    sub : Submission
+        The validated submission.
+    energy : DataFrame
+        Energy table indexed by period start, with the boundary columns [kWh].
+    totals : dict of str to float
+        Sums over complete rows [kWh, m3, L], including the boundary columns.
+    period : dict
+        Reads ``start``, ``end`` (ISO dates), ``consecutive_months`` and ``coverage``.
+    options : Options
+        Its ``grid`` and ``coal_equal_value_kgce_per_kwh`` change figures.
+    monthly : DataFrame or None
+        None computes it.
+
+    Returns
+    -------
+    metrics : dict of str to dict
+        Metric name to its :func:`metric` object.
+    findings : list of Finding
+        Measurement-category conflicts and incomplete RM1 operating points.
+
+    Raises
+    ------
+    FactorError
+        When the chosen grid-factor series has no value for the facility.
     """
     findings: list[Finding] = []
     provisional, why, why_values = sufficiency(sub, period["consecutive_months"],
@@ -263,7 +351,21 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
 
 def energy_ttm(energy: pd.DataFrame,
                monthly: pd.DataFrame | None = None) -> tuple[float, str, str] | None:
-    """Latest trailing-twelve-month PUE and its first and last month, or None."""
+    """Latest trailing-twelve-month PUE and its first and last month, or None.
+
+    Parameters
+    ----------
+    energy : DataFrame
+        Energy table indexed by period start, with ``dc_energy_kwh`` and ``it_energy_kwh``.
+    monthly : DataFrame or None
+        Monthly table of ``energy``; None computes it.
+
+    Returns
+    -------
+    tuple of (float, str, str) or None
+        PUE [-] over the last 12 consecutive months with data, and its first and last month
+        (``YYYY-MM``); None when no such 12 months exist.
+    """
     monthly = aggregate.monthly(energy) if monthly is None else monthly
     complete_months = monthly["periods"] > 0
     ttm = aggregate.trailing_pue(monthly[DC].where(complete_months),

@@ -7,8 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from greendc.errors import InputError
-from greendc.findings import Finding, Place
+from greendc.findings import Finding, Place, input_error
 from greendc.reading import energy as energy_tables
 from greendc.reading.headers import ColumnSource
 from greendc.reading.periods import infer_granularity
@@ -20,6 +19,17 @@ from greendc.reference.settings import Limits
 def check_rows(path: Path, sheet: str | None, rows: int, limits: Limits) -> None:
     """Refuse a table with more rows than the ``max_rows`` limit.
 
+    Parameters
+    ----------
+    path : Path
+        The file, for the error message.
+    sheet : str or None
+        The table's sheet; None for a CSV file.
+    rows : int
+        Number of rows in the table.
+    limits : Limits
+        The run's limits; ``max_rows`` is read.
+
     Raises
     ------
     InputError
@@ -27,8 +37,7 @@ def check_rows(path: Path, sheet: str | None, rows: int, limits: Limits) -> None
     """
     limit = limits["max_rows"]
     if rows > limit:
-        raise InputError(path, f"the table has {rows:,} rows, more than the {limit:,} limit",
-                         Place(sheet=sheet), code="too_many_rows")
+        raise input_error(path, "too_many_rows", Place(sheet=sheet), rows=rows, limit=limit)
 
 
 def assemble(path: Path, sha256: str, file_type: str, facility: dict[str, Any],
@@ -69,9 +78,9 @@ def assemble(path: Path, sha256: str, file_type: str, facility: dict[str, Any],
     for role in (c.name for c in column_roles().values() if c.required):
         if role not in columns and tables:
             column = column_roles()[role]
-            raise InputError(path, f'no column for {column.en} ({column.zh}); name one '
-                             f'"{column.header("en")}" or add its name to the column alias table',
-                             Place(sheet=tables[0].sheet), code="missing_column")
+            raise input_error(path, "missing_column", Place(sheet=tables[0].sheet),
+                              en=column.en, zh=column.zh, header_en=column.header("en"),
+                              header_zh=column.header("zh"))
     if tables:
         energy, row_numbers, row_sheets, found = energy_tables.combine(tables)
         findings += found
@@ -85,8 +94,8 @@ def assemble(path: Path, sha256: str, file_type: str, facility: dict[str, Any],
     required = [c.name for c in column_roles().values() if c.required and c.kind != "time"]
     if tables and not energy.reindex(columns=required).notna().any(axis=None) \
             and not any(f.severity == "error" for f in findings):
-        raise InputError(path, "the energy table has periods but no data rows: fill in facility "
-                         "total and IT energy", Place(sheet=tables[0].sheet), code="no_data_rows")
+        raise input_error(path, "no_data_in_rows", Place(sheet=tables[0].sheet),
+                          code="no_data_rows")
     blank = [c for c in energy.columns if c not in required and energy[c].isna().all()]
     if blank:  # a column left empty (as a filled template leaves them) is no data, never 0
         sheets_of = ", ".join(dict.fromkeys(str(columns[c].sheet) for c in blank

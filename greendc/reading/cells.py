@@ -14,7 +14,6 @@ scripts often write them).  Nothing here ever evaluates a formula or runs a macr
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import io
 import math
 import re
@@ -28,6 +27,12 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse as _defused_iterparse
 
+from greendc.reading.excel import (
+    BUILTIN_DATE_FORMATS,
+    column_index,
+    excel_datetime,
+    is_date_format,
+)
 from greendc.reference.settings import Limits
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -45,9 +50,6 @@ class _FormulaWithoutValue:
 FORMULA_WITHOUT_VALUE = _FormulaWithoutValue()
 Row = tuple[int, list[Any]]  # (1-based row number, values by 0-based column)
 
-_BUILTIN_DATE_FORMATS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35,
-                         36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58}
-_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 _CELL_REF_BYTES = re.compile(rb'r="([A-Z]+[0-9]+)"')
 _CACHED_VALUE = re.compile(rb"<v>[^<]")
@@ -74,7 +76,21 @@ class SheetError(Exception):
 
 
 def iterparse(source, events=("end",)):
-    """XML events with DTDs and entities forbidden (no billion laughs, no external entities)."""
+    """XML events with DTDs and entities forbidden (no billion laughs, no external entities).
+
+    Parameters
+    ----------
+    source : file-like or str
+        The XML stream (or a path to it).
+    events : tuple of str
+        Events to report, as for :func:`xml.etree.ElementTree.iterparse`.
+
+    Returns
+    -------
+    Iterator of tuple of (str, Element)
+        Each (event, element) pair, lazily; iteration raises :class:`SheetError` (``limit``
+        True) when the XML declares a DTD or entities.
+    """
     try:
         yield from _defused_iterparse(source, events=events, forbid_dtd=True)
     except DefusedXmlException as exc:
@@ -111,29 +127,6 @@ def _check_dimension(sheet: str, ref: str, limits: Limits) -> None:
                          f"and {limits['max_columns']:,} columns", limit=True)
 
 
-def column_index(letters: str) -> int:
-    """0-based index of an Excel column: A -> 0, Z -> 25, AA -> 26."""
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
-def column_letter(index0: int) -> str:
-    letters = ""
-    n = index0 + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def is_date_format(code: str) -> bool:
-    """Whether an Excel number-format code shows a date or time."""
-    bare = _QUOTED.sub("", code).lower()
-    return bare not in ("general", "") and any(ch in bare for ch in "ymdhs")
-
-
 def _integer(text: str, what: str) -> int:
     """An integer attribute of the sheet's XML; a damaged one makes the sheet unreadable."""
     try:
@@ -148,14 +141,6 @@ def _number(text: str) -> float | str:
         return float(text)
     except ValueError:
         return text
-
-
-def excel_datetime(serial: float, date1904: bool = False) -> dt.datetime:
-    """The datetime of an Excel serial number (1900 system, with Excel's 1900-02-29 quirk)."""
-    origin = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)
-    if not date1904 and serial < 60:
-        serial += 1  # Excel counts a 29 February 1900 that never was
-    return origin + dt.timedelta(days=serial)
 
 
 class XlsxBook:
@@ -257,7 +242,7 @@ class XlsxBook:
             elif element.tag == f"{NS}xf" and event == "start" and in_cell_xfs:
                 xfs.append(_integer(element.get("numFmtId", "0"), "number format"))
         return {i for i, fmt in enumerate(xfs)
-                if fmt in _BUILTIN_DATE_FORMATS or (fmt in custom and is_date_format(custom[fmt]))}
+                if fmt in BUILTIN_DATE_FORMATS or (fmt in custom and is_date_format(custom[fmt]))}
 
     def rows(self, sheet: str, max_rows: int | None = None) -> Iterator[Row]:
         """Rows of ``sheet`` that hold at least one cell, up to row number ``max_rows``."""

@@ -13,8 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from greendc.errors import InputError
-from greendc.findings import Finding, Place
+from greendc.findings import Finding, Place, input_error
 from greendc.reading import energy as energy_tables
 from greendc.reading.assemble import assemble, check_rows
 from greendc.reading.headers import (
@@ -34,8 +33,7 @@ ENCODINGS = ("utf-8-sig", "gb18030")
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
     """The text and the encoding it was read in."""
     if b"\x00" in data[:4096]:
-        raise InputError(path, "the file holds NUL bytes: it is binary or UTF-16 text; save it "
-                         "as UTF-8 CSV", code="binary_text")
+        raise input_error(path, "binary_text")
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding), encoding
@@ -46,8 +44,7 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
             return data[3:].decode("gb18030"), "gb18030 after a misleading UTF-8 mark"
         except UnicodeDecodeError:
             pass
-    raise InputError(path, "the text is neither UTF-8 nor GB18030/GBK; save it as UTF-8 CSV",
-                     code="bad_encoding")
+    raise input_error(path, "bad_encoding")
 
 
 def read_csv(path: Path, data: bytes, sha256: str, options: Options) -> Submission:
@@ -79,19 +76,19 @@ def read_csv(path: Path, data: bytes, sha256: str, options: Options) -> Submissi
                                                                  delimiter=delimiter))
                 if any(cell_text(v) for v in row)]
     except csv.Error as exc:
-        raise InputError(path, f"the text cannot be read as CSV: {exc}", code="bad_csv") from None
+        raise input_error(path, "bad_csv_text", code="bad_csv", error=str(exc)) from None
     width = options.limits["max_columns"]
     for number, row in head:
         if len(row) > width:
-            raise InputError(path, f"line {number} has {len(row):,} fields, more than the "
-                             f"{width:,} column limit", Place(row=number),
-                             code="too_many_columns")
+            raise input_error(path, "too_many_columns", Place(row=number), row=number,
+                              fields=len(row),
+                              limit=width)
     header = find_header(head, options)
     if header is None:
         if not head:
-            raise InputError(path, "the file holds no data", code="empty_file")
-        raise InputError(path, "no energy table found: no line names a period column and energy "
-                         f"columns in the first {HEADER_SCAN_ROWS} lines", code="no_energy_table")
+            raise input_error(path, "no_text_data", code="empty_file")
+        raise input_error(path, "no_energy_table_text", code="no_energy_table",
+                          rows=HEADER_SCAN_ROWS)
     index, cells = header
     header_line, header_cells = head[index]
     under = head[index + 1] if index + 1 < len(head) else None
@@ -104,8 +101,7 @@ def read_csv(path: Path, data: bytes, sha256: str, options: Options) -> Submissi
     skip = header_line + (1 if unit_row else 0)
     body = [line for line in lines[skip:] if line.strip()]
     if not body:
-        raise InputError(path, "the energy table has a header but no data rows",
-                         Place(row=header_line), code="no_data_rows")
+        raise input_error(path, "no_data_rows", Place(row=header_line))
     findings += _ragged(lines, skip, len(header_cells), delimiter)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, skiprows=skip,
@@ -113,7 +109,7 @@ def read_csv(path: Path, data: bytes, sha256: str, options: Options) -> Submissi
                             dtype={p: object for p, r in positions.items() if r == "period_start"},
                             on_bad_lines="error", keep_default_na=False, na_values=[""])
     except (pd.errors.ParserError, ValueError) as exc:
-        raise InputError(path, f"the CSV cannot be parsed: {exc}", code="bad_csv") from None
+        raise input_error(path, "bad_csv", error=str(exc)) from None
     frame = frame.rename(columns=positions)
     for role in positions.values():  # rows shorter than the header: the ragged error says so
         if role not in frame:

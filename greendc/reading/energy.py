@@ -15,8 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from greendc.errors import InputError
-from greendc.findings import Finding, Place
+from greendc.findings import Finding, Place, input_error
 from greendc.findings import errors as error_findings
 from greendc.reading.cells import FORMULA_WITHOUT_VALUE
 from greendc.reading.headers import ColumnSource
@@ -52,6 +51,24 @@ class Table:
 
 
 def rows_place(sheet: str | None, rows: np.ndarray, mask: np.ndarray, header: str) -> Place:
+    """The :class:`Place` of the rows picked by ``mask`` in one column.
+
+    Parameters
+    ----------
+    sheet : str or None
+        The table's sheet; None for a CSV file.
+    rows : ndarray of int
+        Source row number (Excel row or CSV line) of each table row.
+    mask : ndarray of bool
+        Which table rows to name, same length as ``rows``.
+    header : str
+        The column's header as written in the file.
+
+    Returns
+    -------
+    Place
+        One row, or the first rows and a count of the rest.
+    """
     return Place.for_rows(sheet, rows[mask], header)
 
 
@@ -80,7 +97,30 @@ def _numbers(raw: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def build(path: Path, raw: RawTable, timezone: str) -> tuple[Table | None, list[Finding]]:
-    """The canonical table of ``raw`` and every finding met (all problems in one pass)."""
+    """The canonical table of ``raw`` and every finding met (all problems in one pass).
+
+    Parameters
+    ----------
+    path : Path
+        The file, for error messages.
+    raw : RawTable
+        The table as read: raw cell values by role and their source rows.
+    timezone : str
+        The facility's time zone; periods with UTC offsets are converted to it.
+
+    Returns
+    -------
+    table : Table or None
+        Values in canonical units [kWh, m3, degC] indexed by period start (power integrated
+        over each period, registers differenced); None when errors leave no rows.
+    findings : list of Finding
+        The table's findings, errors included.
+
+    Raises
+    ------
+    InputError
+        The table has no data rows, or holds power with irregular periods.
+    """
     findings = list(raw.findings)
     sheet, columns, frame, rows = raw.sheet, raw.columns, raw.frame, raw.rows
     if raw.hidden:
@@ -92,8 +132,7 @@ def build(path: Path, raw: RawTable, timezone: str) -> tuple[Table | None, list[
     totals_frame, totals_rows = frame.loc[totals], rows[totals]
     frame, rows = frame.loc[~totals].reset_index(drop=True), rows[~totals]
     if frame.empty:
-        raise InputError(path, "the energy table has a header but no data rows",
-                         Place(sheet=sheet), code="no_data_rows")
+        raise input_error(path, "no_data_rows", Place(sheet=sheet))
 
     def place(role: str, mask: np.ndarray) -> Place:
         return rows_place(sheet, rows, mask, columns[role].header)
@@ -159,9 +198,8 @@ def _power_and_registers(path: Path, energy: pd.DataFrame, rows: np.ndarray,
     power = [r for r, c in columns.items() if c.holds == "power"]
     if power:
         if granularity == "irregular":
-            raise InputError(path, "power columns need regular periods to be integrated",
-                             Place(sheet=sheet, column=columns[power[0]].header),
-                             code="power_needs_regular_periods")
+            raise input_error(path, "power_needs_regular_periods",
+                              Place(sheet=sheet, column=columns[power[0]].header))
         hours = period_hours(energy.index, granularity, step)
         for role in power:
             energy[role] = energy[role].to_numpy() * hours
@@ -218,6 +256,23 @@ def combine(tables: list[Table]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
 
     Returns the energy, the source row number and the source sheet of every value (same shape,
     plus a ``period_start`` column), and findings (a period given twice for one column).
+
+    Parameters
+    ----------
+    tables : list of Table
+        At least one canonical table.
+
+    Returns
+    -------
+    energy : DataFrame
+        Indexed by period start (sorted), one column per role in canonical order [kWh, m3,
+        degC]; NaN where a table lacks the period.
+    row_numbers : DataFrame
+        Source row of every value, same index, plus ``period_start`` (the IT column's row).
+    row_sheets : DataFrame
+        Source sheet of every value, laid out as ``row_numbers``.
+    findings : list of Finding
+        A ``period_in_two_sheets`` error per column given twice for a period (first kept).
     """
     findings: list[Finding] = []
     if len(tables) == 1:

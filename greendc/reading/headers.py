@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from greendc.errors import InputError
-from greendc.findings import Finding, Place
+from greendc.findings import Finding, Place, input_error
 from greendc.reference import units
 from greendc.reference.columns import Aliases, Column, column_index
 from greendc.reference.columns import columns as column_roles
@@ -58,6 +57,18 @@ class HeaderCell:
 
 
 def cell_text(value: object) -> str:
+    """A cell's value as stripped text.
+
+    Parameters
+    ----------
+    value : object
+        A cell value as read (str, number, datetime, bool or None).
+
+    Returns
+    -------
+    str
+        ``str(value)`` without surrounding white space; ``""`` for None and NaN.
+    """
     if value is None:
         return ""
     if isinstance(value, float) and value != value:  # NaN
@@ -130,7 +141,21 @@ def find_header(grid: list[tuple[int, list[Any]]],
 
 
 def units_row(row: list[Any], cells: list[HeaderCell]) -> dict[int, str] | None:
-    """Units written in the row under the header, by column, when that row holds only units."""
+    """Units written in the row under the header, by column, when that row holds only units.
+
+    Parameters
+    ----------
+    row : list
+        Every value of the row under the header, by 0-based column.
+    cells : list of HeaderCell
+        The matched header cells (:func:`find_header`); the period column is skipped.
+
+    Returns
+    -------
+    dict of int to str or None
+        Unit text by 0-based column position, brackets stripped; None when a cell under a
+        value column holds anything but a known unit, or when no unit is found.
+    """
     found: dict[int, str] = {}
     for cell in cells:
         if cell.role == "period_start":
@@ -183,9 +208,8 @@ def resolve_columns(path: Path, sheet: str | None, header_row: int, row: list[An
     for role, found in by_role.items():
         if len(found) > 1:
             names = ", ".join(f'"{c.text}" ({letter(c.position)})' for c in found)
-            raise InputError(path, f"several columns mean the same quantity ({role}): {names}; "
-                             "keep one or rename the others",
-                             Place(sheet=sheet, row=header_row), code="duplicate_column")
+            raise input_error(path, "duplicate_column", Place(sheet=sheet, row=header_row),
+                              role=role, names=names)
     matched = {c.position for c in cells}
     for c, value in enumerate(row):
         text = cell_text(value)
@@ -222,17 +246,14 @@ def _unit_factor(path: Path, sheet: str | None, header_row: int, cell: HeaderCel
     """(factor to the canonical unit, what the column holds)."""
     place = Place(sheet=sheet, row=header_row, column=cell.text)
     if unit is None:
-        raise InputError(path, "the header gives no unit; write it in brackets, e.g. "
-                         f'"{column.header("en")}", put it in the row under the header, or '
-                         "declare the energy unit on the Facility sheet", place,
-                         code="missing_unit")
+        raise input_error(path, "missing_unit", place, header_en=column.header("en"),
+                          header_zh=column.header("zh"))
     factor = units.factor_to_canonical(unit, column.kind)
     if factor is not None:
         return factor, "energy"
     if column.kind == "energy" and units.unit_kind(unit) == "power":
         if cell.register:
-            raise InputError(path, f'a register column cannot be in power units ("{unit}")',
-                             place, code="unknown_unit")
+            raise input_error(path, "register_in_power", place, code="unknown_unit", unit=unit)
         return units.factor_to_canonical(unit, "power"), "power"
-    raise InputError(path, f'unknown unit "{unit}" for {column.en}: known units: '
-                     + ", ".join(units.known_units(column.kind)), place, code="unknown_unit")
+    raise input_error(path, "unknown_unit", place, unit=unit, en=column.en, zh=column.zh,
+                      known=", ".join(units.known_units(column.kind)))

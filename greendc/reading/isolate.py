@@ -32,7 +32,13 @@ _in_process = False  # set in batch workers, which are themselves supervised and
 def bound_this_process(limits: Limits) -> None:
     """Limit this process's memory the way a reader child is limited, and read in-process from
     now on.  For batch workers: the pool replaces a worker that dies, so a fork per file would
-    only cost time."""
+    only cost time.
+
+    Parameters
+    ----------
+    limits : Limits
+        The run's limits; ``reader_memory_mb`` [MB] is added to the current virtual size.
+    """
     global _in_process
     ceiling = _virtual_size() + int(limits["reader_memory_mb"]) * 2**20
     if ceiling > 0 and hasattr(resource, "RLIMIT_AS"):
@@ -75,6 +81,25 @@ def run_bounded(limits: Limits, func: Callable[..., Any], *args: Any) -> Any:
 
     Exceptions raised by ``func`` are raised again here (as they are, when they can be pickled);
     a child that dies raises :class:`IsolationError`.
+
+    Parameters
+    ----------
+    limits : Limits
+        The run's limits: ``reader_memory_mb`` [MB] and ``batch_seconds_per_file`` [s].
+    func : callable
+        The reader; in a child, its result must be picklable.
+    *args
+        Arguments for ``func``.
+
+    Returns
+    -------
+    object
+        What ``func(*args)`` returns.
+
+    Raises
+    ------
+    IsolationError
+        The child ran out of memory, crashed or took longer than ``batch_seconds_per_file``.
     """
     if _in_process or not hasattr(os, "fork"):
         try:

@@ -35,7 +35,21 @@ def _cn(m: re.Match) -> str:
 
 
 def parse_period_text(text: str) -> pd.Timestamp | None:
-    """Unambiguous non-ISO spellings, or None."""
+    """Unambiguous non-ISO spellings, or None.
+
+    Parameters
+    ----------
+    text : str
+        A stripped period cell, e.g. ``"2025年1月"``, ``"Jan-25"``, ``"25.01.2025"``,
+        ``"202501"``.
+
+    Returns
+    -------
+    Timestamp or None
+        The naive period start (the 1st for a month); None when the text is none of these
+        spellings or could be read two ways.  An impossible date (``2025年13月``) may raise
+        ValueError or OutOfBoundsDatetime, which the caller treats as unreadable.
+    """
     m = _CN_DATE.match(text)
     if m:
         return pd.Timestamp(_cn(m))
@@ -71,6 +85,22 @@ def parse_periods(raw: pd.Series, timezone: str) -> tuple[np.ndarray, np.ndarray
 
     Notes name conversions the reader made (``utc_offsets``, ``excel_serials``) so that they
     travel into the result as findings.
+
+    Parameters
+    ----------
+    raw : Series
+        The period column as read (datetimes, dates, numbers or text).
+    timezone : str
+        The facility's time zone; stamps with a UTC offset are converted to it.
+
+    Returns
+    -------
+    stamps : ndarray of datetime64[ns]
+        One per cell of ``raw``; NaT for blank and unreadable cells.
+    bad : ndarray of bool
+        Cells that hold something but cannot be read (or lie outside 1678-2261).
+    notes : list of str
+        ``utc_offsets`` and/or ``excel_serials`` when those conversions were made.
     """
     notes: list[str] = []
     n = len(raw)
@@ -146,6 +176,19 @@ def infer_granularity(index: pd.DatetimeIndex) -> tuple[str, pd.DateOffset | pd.
     Rows dated on the first of a month at midnight, at least 28 days apart, are monthly even when
     a month is missing.  Otherwise the most common difference decides, so that gaps do not turn
     15-minute data into something else.
+
+    Parameters
+    ----------
+    index : DatetimeIndex
+        Period starts, sorted.
+
+    Returns
+    -------
+    name : str
+        ``monthly``, ``daily``, ``hourly``, ``30min``, ``15min``, ``5min`` or ``irregular``.
+    step : DateOffset or Timedelta
+        One month, the matched step, the most common difference for irregular data, or 0
+        when there are fewer than two distinct periods (and they are not month starts).
     """
     if len(index) == 0:
         return "irregular", pd.Timedelta(0)
@@ -167,7 +210,22 @@ def infer_granularity(index: pd.DatetimeIndex) -> tuple[str, pd.DateOffset | pd.
 
 def period_hours(index: pd.DatetimeIndex, granularity: str,
                  step: pd.DateOffset | pd.Timedelta) -> np.ndarray:
-    """Hours in each period (calendar months for monthly data)."""
+    """Hours in each period (calendar months for monthly data).
+
+    Parameters
+    ----------
+    index : DatetimeIndex
+        Period starts.
+    granularity : str
+        As given by :func:`infer_granularity`.
+    step : DateOffset or Timedelta
+        Length of one period; used unless the data are monthly.
+
+    Returns
+    -------
+    ndarray of float
+        Hours [h] of each period, same length as ``index``.
+    """
     if granularity == "monthly":
         return index.days_in_month.to_numpy() * 24.0
     return np.full(len(index), step / pd.Timedelta(hours=1))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from greendc.errors import InputError
+from greendc.findings import input_error
 from greendc.reference.settings import Limits
 
 Source = str | Path | bytes | bytearray | BinaryIO
@@ -57,16 +57,14 @@ def load_source(source: Source, limits: Limits, name: str | None = None) -> Load
         try:
             size = path.stat().st_size
             if size > limit:
-                raise InputError(path, f"the file is {size / 1e6:,.0f} MB, more than the "
-                                 f"{limit / 1e6:,.0f} MB limit", code="too_large")
+                raise input_error(path, "too_large", size=size / 1e6, limit=limit / 1e6)
             data = path.read_bytes()
         except FileNotFoundError:
-            raise InputError(path, "file not found", code="not_found") from None
+            raise input_error(path, "not_found") from None
         except IsADirectoryError:
-            raise InputError(path, "this is a folder, not a file", code="not_a_file") from None
+            raise input_error(path, "not_a_file") from None
         except OSError as exc:
-            raise InputError(path, f"cannot read the file: {exc.strerror}",
-                             code="unreadable") from None
+            raise input_error(path, "unreadable", error=exc.strerror) from None
         if name:
             path = Path(name)
     else:
@@ -75,15 +73,26 @@ def load_source(source: Source, limits: Limits, name: str | None = None) -> Load
         if not isinstance(data, bytes):
             raise TypeError("read_submission needs a binary file object (open(..., 'rb'))")
     if len(data) > limit:
-        raise InputError(path, f"the file is {len(data) / 1e6:,.0f} MB, more than the "
-                         f"{limit / 1e6:,.0f} MB limit", code="too_large")
+        raise input_error(path, "too_large", size=len(data) / 1e6, limit=limit / 1e6)
     if not data:
-        raise InputError(path, "the file is empty (0 bytes)", code="empty_file")
+        raise input_error(path, "empty_file")
     return Loaded(path, data, hashlib.sha256(data).hexdigest())
 
 
 def file_type(path: Path, data: bytes) -> str:
     """``xlsx`` (any zip workbook), ``xls`` (the legacy binary format) or ``csv`` (text).
+
+    Parameters
+    ----------
+    path : Path
+        The file's name; its extension is checked against the content.
+    data : bytes
+        The file's content (its first 8 bytes decide).
+
+    Returns
+    -------
+    str
+        ``xlsx``, ``xls`` or ``csv``.
 
     Raises
     ------
@@ -94,16 +103,12 @@ def file_type(path: Path, data: bytes) -> str:
     suffix = path.suffix.lower()
     if data[:4] == b"PK\x03\x04":
         if suffix in TEXT_SUFFIXES:
-            raise InputError(path, "the file is a zip archive or workbook, not a CSV text file",
-                             code="wrong_type")
+            raise input_error(path, "wrong_type")
         return "xlsx"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return "xls"
     if suffix in WORKBOOK_SUFFIXES:
-        raise InputError(path, f"not an Excel workbook (the content is not that of a {suffix} "
-                         "file): open it in Excel and save it again as .xlsx",
-                         code="not_a_workbook")
+        raise input_error(path, "not_a_workbook", suffix=suffix)
     if suffix in TEXT_SUFFIXES:
         return "csv"
-    raise InputError(path, f"unsupported file type {suffix or '(no extension)'}: "
-                     "give an .xlsx, .xls or .csv file", code="unsupported_type")
+    raise input_error(path, "unsupported_type", suffix=suffix or "-")

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from greendc.findings import Finding, Place
-from greendc.reading.cells import column_letter
+from greendc.reading.excel import column_letter
 from greendc.reading.headers import ColumnSource
 from greendc.reading.periods import infer_granularity
 from greendc.reference.columns import columns as column_roles

@@ -21,7 +21,23 @@ _VALUE_HEADERS = {"值", "value", "数值", "填报值", "填报内容", "内容
 
 
 def parse_field(spec: Field, value: object) -> tuple[Any, str | None]:
-    """(parsed value, problem) for one cell of a Facility, Measures or Meters field."""
+    """(parsed value, problem) for one cell of a Facility, Measures or Meters field.
+
+    Parameters
+    ----------
+    spec : Field
+        The field: its ``type`` (text, number, integer, date, bool or enum), bounds and choices.
+    value : object
+        The cell as read (str, float, bool, datetime, None or a formula without a result).
+
+    Returns
+    -------
+    value : object
+        str, float, int, ISO date str, bool or the canonical enum value; None when the cell is
+        blank or has a problem.
+    problem : str or None
+        What is wrong with the cell, in English; None when it is fine or blank.
+    """
     if value is FORMULA_WITHOUT_VALUE:
         return None, "a formula without a saved result: open the file in Excel and save it"
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -67,6 +83,18 @@ def parse_field(spec: Field, value: object) -> tuple[Any, str | None]:
 
 
 def to_number(value: object) -> float | None:
+    """A cell's value as a finite number, or None.
+
+    Parameters
+    ----------
+    value : object
+        A number, or text with optional thousands separators (``,`` or ``，``).
+
+    Returns
+    -------
+    float or None
+        None for booleans, text that is no number, NaN and infinities.
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float | np.number):
@@ -81,16 +109,31 @@ def to_number(value: object) -> float | None:
 
 
 def to_timestamp(value: object) -> pd.Timestamp | None:
+    """A cell's value as a date, or None.
+
+    Parameters
+    ----------
+    value : object
+        A date or datetime, or text: a :func:`~greendc.reading.periods.parse_period_text`
+        spelling, or ISO-like with ``-``, ``/`` or ``.`` separators.
+
+    Returns
+    -------
+    Timestamp or None
+        Naive timestamp; None when the text is no date, names an impossible one
+        (``2025年13月``, ``32.01.2025``) or is a missing-value word (``NaN``, ``NaT``).
+    """
     if isinstance(value, dt.datetime | dt.date | pd.Timestamp):
-        return pd.Timestamp(value)
+        stamp = pd.Timestamp(value)
+        return None if pd.isna(stamp) else stamp
     text = str(value).strip()
-    stamp = parse_period_text(text)
-    if stamp is not None:
-        return stamp
     try:
-        return pd.Timestamp(text.replace("/", "-").replace(".", "-"))
-    except (ValueError, TypeError):
+        stamp = parse_period_text(text)
+        if stamp is None:
+            stamp = pd.Timestamp(text.replace("/", "-").replace(".", "-"))
+    except (ValueError, TypeError, OverflowError):
         return None
+    return None if pd.isna(stamp) else stamp
 
 
 def _key(label: object, index: dict[str, str]) -> str | None:
@@ -102,7 +145,22 @@ def _key(label: object, index: dict[str, str]) -> str | None:
 
 def read_key_values(grid: Grid, sheet: str) -> tuple[dict[str, Any], list[Finding]]:
     """The Facility sheet: a field name in one cell and its value in the ``值 Value`` column,
-    else in the next cell to the right."""
+    else in the next cell to the right.
+
+    Parameters
+    ----------
+    grid : list of tuple of (int, list)
+        (1-based row number, cell values) of the sheet's rows.
+    sheet : str
+        The sheet's name, for findings.
+
+    Returns
+    -------
+    fields : dict of str to object
+        Parsed values by canonical Facility field name; blank and bad cells are left out.
+    findings : list of Finding
+        ``bad_field`` and ``field_given_twice`` (different values) errors.
+    """
     specs = fields("facility")
     index = field_index("facility")
     out: dict[str, Any] = {}
@@ -135,7 +193,25 @@ def read_key_values(grid: Grid, sheet: str) -> tuple[dict[str, Any], list[Findin
 
 def read_records(grid: Grid, sheet: str, table: str) -> tuple[list[dict[str, Any]],
                                                                list[Finding]]:
-    """Rows of the Measures, Meters or Operating points table as dicts of canonical fields."""
+    """Rows of the Measures, Meters or Operating points table as dicts of canonical fields.
+
+    Parameters
+    ----------
+    grid : list of tuple of (int, list)
+        (1-based row number, cell values) of the sheet's rows.
+    sheet : str
+        The sheet's name, for findings.
+    table : str
+        The field table: ``measures``, ``meters`` or ``operating_points``.
+
+    Returns
+    -------
+    records : list of dict
+        One per non-blank row under the header (the first row naming two fields): ``row``
+        (1-based) and every header field, None when blank or bad.  Empty with no header.
+    findings : list of Finding
+        A ``bad_field`` error per cell that cannot be parsed.
+    """
     specs = fields(table)
     index = field_index(table)
     findings: list[Finding] = []

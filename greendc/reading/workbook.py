@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from greendc.errors import InputError
-from greendc.findings import Finding, Place
+from greendc.findings import Finding, Place, input_error
 from greendc.reading import energy as energy_tables
 from greendc.reading.assemble import assemble, check_rows
-from greendc.reading.cells import SheetError, XlsxBook, column_letter
+from greendc.reading.cells import SheetError, XlsxBook
+from greendc.reading.excel import column_letter
 from greendc.reading.headers import (
     HEADER_SCAN_ROWS,
     ColumnSource,
@@ -59,22 +59,20 @@ def _open_book(path: Path, data: bytes, kind: str, limits: Limits):
         return XlsxBook(data, limits) if kind == "xlsx" else XlsBook(data, limits)
     except SheetError as exc:
         if exc.limit:  # refused on purpose: saving it again would not help
-            raise InputError(path, f"refused: {exc}", code="beyond_limits") from None
+            raise input_error(path, "beyond_limits", error=str(exc)) from None
         if kind == "xls":
-            hint = ("a password-protected or damaged workbook" if b"EncryptedPackage" in data
-                    or "encrypt" in str(exc).lower() else "a damaged or unsupported .xls file")
-            raise InputError(path, f"cannot read the workbook: {hint} ({exc}); open it in Excel "
-                             "and save it as .xlsx", code="not_a_workbook") from None
-        raise InputError(path, f"not a readable Excel workbook ({exc}); open it in Excel and "
-                         "save it again as .xlsx", code="not_a_workbook") from None
+            key = ("xls_encrypted" if b"EncryptedPackage" in data
+                   or "encrypt" in str(exc).lower() else "xls_damaged")
+            raise input_error(path, key, code="not_a_workbook", error=str(exc)) from None
+        raise input_error(path, "unreadable_workbook", code="not_a_workbook",
+                          error=str(exc)) from None
 
 
 def _grid(path: Path, book, sheet: str, max_rows: int | None) -> list[tuple[int, list[Any]]]:
     try:
         return list(book.rows(sheet, max_rows))
     except SheetError as exc:
-        raise InputError(path, f"cannot read the sheet: {exc}", Place(sheet=sheet),
-                         code="unreadable_sheet") from None
+        raise input_error(path, "unreadable_sheet", Place(sheet=sheet), error=str(exc)) from None
 
 
 def read_workbook(path: Path, data: bytes, sha256: str, kind: str,
@@ -102,7 +100,7 @@ def read_workbook(path: Path, data: bytes, sha256: str, kind: str,
     book = _open_book(path, data, kind, options.limits)
     names = book.sheet_names
     if not names:
-        raise InputError(path, "the workbook has no sheets", code="empty_workbook")
+        raise input_error(path, "no_sheets", code="empty_workbook")
     named = _classify_sheets(names)
     findings: list[Finding] = []
 
@@ -131,11 +129,9 @@ def read_workbook(path: Path, data: bytes, sha256: str, kind: str,
                                      options))
     if not raw_tables:
         if all(not _grid(path, book, s, HEADER_SCAN_ROWS) for s in names):
-            raise InputError(path, "every sheet is empty", code="empty_workbook")
-        raise InputError(path, "no energy table found: no sheet has a header row with a period "
-                         f"column and energy columns in its first {HEADER_SCAN_ROWS} rows (see "
-                         "docs/submission-format.md)", Place(sheet=named.get("energy")),
-                         code="no_energy_table")
+            raise input_error(path, "empty_workbook")
+        raise input_error(path, "no_energy_table", Place(sheet=named.get("energy")),
+                          rows=HEADER_SCAN_ROWS)
 
     tables = {}
     for name in SMALL_TABLE_NAMES:
@@ -195,7 +191,7 @@ def _fastexcel_body(path: Path, data: bytes, sheet: str, head, index: int,
         loaded = run_bounded(limits, _fastexcel_load, data, sheet, header_row - first_row,
                              skip_units, list(wanted))
     except IsolationError as exc:
-        raise InputError(path, str(exc), Place(sheet=sheet), code="reader_failed") from None
+        raise input_error(path, "reader_failed", Place(sheet=sheet), error=str(exc)) from None
     if loaded is None:
         return None  # fall back to reading every cell ourselves
     frame, names, total_height, errors = loaded

@@ -22,7 +22,19 @@ def is_native_failure(exc: BaseException) -> bool:
     that the file defeated the reader: any Exception or a Rust panic (a PanicException is a
     BaseException).  An interrupt, an exit or a MemoryError is not a property of the file and
     is raised again.  Only reader calls are wrapped with this test, so a bug of greendc's own
-    code never passes through it."""
+    code never passes through it.
+
+    Parameters
+    ----------
+    exc : BaseException
+        What a reader call raised.
+
+    Returns
+    -------
+    bool
+        True when the file is to blame (the caller reports it); False for KeyboardInterrupt,
+        SystemExit, MemoryError and other BaseExceptions, which the caller raises again.
+    """
     if isinstance(exc, KeyboardInterrupt | SystemExit | MemoryError):
         return False
     return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"

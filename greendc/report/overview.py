@@ -10,8 +10,8 @@ from markupsafe import Markup, escape
 from greendc.criteria.loading import load_pack
 from greendc.criteria.thresholds import pack_limits
 from greendc.errors import GreenDCError
-from greendc.reference.messages import message
-from greendc.report import charts
+from greendc.reference.messages import message, messages
+from greendc.report import charts, views
 from greendc.report.html import environment, stylesheet
 
 
@@ -65,10 +65,10 @@ def render_index(result, packs: list[str], lang: str) -> str:
     def t(key: str, **values: Any) -> str:
         return message(f"overview.{key}", lang, **values)
 
-    def problems(record: dict[str, Any]) -> list[str]:
-        items = list(record["top_findings"]) if record["status"] == "valid" else [
-            f"{e['place']}: {e['message']}".lstrip(": ") for e in record["errors"]]
-        return items + [_flag(f, lang) for f in record.get("flags", [])]
+    def problems(record: dict[str, Any]) -> list[Markup]:
+        items = record["top_findings"] if record["status"] == "valid" else record["errors"]
+        return [_problem(p, lang) for p in items] + [
+            Markup(escape(_flag(f, lang))) for f in record.get("flags", [])]
 
     env = environment(None)
     return env.get_template("index.html.j2").render(
@@ -78,6 +78,19 @@ def render_index(result, packs: list[str], lang: str) -> str:
         pack_titles={p: _title(p, lang) for p in packs}, problems=problems,
         status_text=lambda s: message(f"label.status.{s}", lang),
         verdict_text=lambda v: message(f"verdict.{v or 'not_checked'}", lang))
+
+
+def _problem(problem: dict[str, Any] | str, lang: str) -> Markup:
+    """A stored finding or error with its place; what the submission wrote is marked as data."""
+    if isinstance(problem, str):  # a record from an older registry
+        return Markup(escape(problem))
+    place = problem.get("place")
+    where = views.place_html(place, lang) if isinstance(place, dict) else Markup(
+        escape(place or ""))
+    text = (views.message_html(problem["code"], problem["params"], lang, problem["message"])
+            if problem.get("params") is not None and f"finding.{problem['code']}" in messages()
+            else Markup(escape(problem["message"])))
+    return Markup("{}: {}").format(where, text) if where else text
 
 
 def _flag(flag: dict[str, Any], lang: str) -> str:

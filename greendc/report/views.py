@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from greendc.assessment import energy_key
 from greendc.findings import Place
 from greendc.reference.columns import columns as column_roles
@@ -17,11 +19,48 @@ from greendc.reference.factors import grid_series
 from greendc.reference.messages import message, messages
 from greendc.report.formatting import format_number, format_percent
 
+# Finding parameters that name one of greendc's own values: shown through their labels.
+LABELLED_PARAMS = {"method": "method"}
 
-def finding_rows(result: dict[str, Any], lang: str) -> list[dict[str, str]]:
+
+def data_html(value: Any) -> Markup:
+    """A value the user wrote, escaped and marked as data (``<span class="data">``)."""
+    return Markup('<span class="data">{}</span>').format(value)
+
+
+def place_html(place: dict[str, Any], lang: str) -> Markup:
+    """A finding's place in words of ``lang``, with sheet and column names marked as data."""
+    marked = {k: (data_html(v) if k in ("sheet", "column") and v else v)
+              for k, v in place.items()}
+    return Markup(Place.from_dict(marked).describe(lang))
+
+
+def message_html(code: str, params: dict[str, Any], lang: str,
+                 fallback: str = "") -> Markup:
+    """A finding's message in ``lang``, its values escaped; text values are data.
+
+    ``fallback`` (the message as the result stored it) is shown when a value no longer fits
+    the message, e.g. a number the JSON form turned into null.
+    """
+    shown = {}
+    for key, value in params.items():
+        if key in LABELLED_PARAMS:
+            shown[key] = label(LABELLED_PARAMS[key], value, lang)
+        elif isinstance(value, str):
+            shown[key] = data_html(value)
+        else:
+            shown[key] = value
+    try:
+        return Markup(message(f"finding.{code}", lang, **shown))
+    except (TypeError, ValueError, KeyError):
+        return Markup(escape(fallback))
+
+
+def finding_rows(result: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     """Every finding of the result (errors first), with its place and message in ``lang``."""
-    return [{"severity": f["severity"], "place": Place.from_dict(f["place"]).describe(lang),
-             "message": f["message"][lang]} for f in result["errors"] + result["findings"]]
+    return [{"severity": f["severity"], "place": place_html(f["place"], lang),
+             "message": message_html(f["code"], f["params"], lang, f["message"][lang])}
+            for f in result["errors"] + result["findings"]]
 
 
 def facility_rows(result: dict[str, Any], lang: str) -> list[tuple[str, str]]:

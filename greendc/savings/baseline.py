@@ -24,6 +24,21 @@ def fit_statistics(y: np.ndarray, predicted: np.ndarray, parameters: int) -> dic
 
     CV(RMSE) = sqrt(sum(e^2) / (n - p)) / mean(y);  NMBE = sum(e) / ((n - p) x mean(y)),
     with e = y - predicted, n observations and p parameters.
+
+    Parameters
+    ----------
+    y : ndarray of float
+        Observed values (non-zero mean), e.g. non-IT energy per day [kWh].
+    predicted : ndarray of float
+        The model's values for the same observations [kWh].
+    parameters : int
+        Number of fitted parameters p; n - p is taken as at least 1.
+
+    Returns
+    -------
+    dict of str to float
+        ``n``, ``parameters``, ``cv_rmse`` [-], ``nmbe`` [-] and ``r2`` [-] (NaN when ``y`` is
+        constant).
     """
     residual = y - predicted
     n, mean = len(y), float(np.mean(y))
@@ -40,6 +55,22 @@ def savings_uncertainty(cv_rmse: float, n: int, m: int, fraction: float) -> floa
 
     dE/E = t x 1.26 x CV x sqrt((n / n') (1 + 2/n) / m) / F with t = 1 (68 %), n' = n (no
     autocorrelation correction), n baseline and m reporting points, F the savings fraction.
+
+    Parameters
+    ----------
+    cv_rmse : float
+        CV(RMSE) of the baseline model [-].
+    n : int
+        Number of baseline points.
+    m : int
+        Number of reporting points.
+    fraction : float
+        Savings as a share of the predicted energy [-].
+
+    Returns
+    -------
+    float
+        Fractional savings uncertainty [-]; infinity when ``fraction`` or ``m`` is not positive.
     """
     if fraction <= 0 or m <= 0:
         return float("inf")
@@ -56,6 +87,23 @@ def model_features(energy: pd.DataFrame, resolution: str,
 
     ``it_warm`` sums E_IT x max(0, T - T_cp) over the intervals, so that cooling that follows
     both the IT heat and the weather is described even when both change within a day.
+
+    Parameters
+    ----------
+    energy : DataFrame
+        Energy table indexed by period start, with ``dc_energy_kwh``, ``it_energy_kwh`` and,
+        when ``changepoint`` is given, ``outdoor_temp_degc``.
+    resolution : str
+        ``daily`` or ``monthly``.
+    changepoint : float or None
+        Change-point temperature T_cp [degC]; None fits no temperature terms.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by day or month start, only those with complete rows: ``intercept``,
+        ``offday`` (daily only, 1 on weekends), ``nonit`` and ``it`` [kWh], and with a change
+        point ``warm`` [degC] and ``it_warm`` [kWh x degC].
     """
     base = aggregate.complete(energy)
     frame = pd.DataFrame({"nonit": base[DC] - base[IT], "it": base[IT]}, index=base.index)
@@ -99,7 +147,26 @@ class Baseline:
 def fit_baseline(energy: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
                  resolution: str) -> tuple[Baseline, dict[float | None, pd.DataFrame]]:
     """Fit the baseline on [start, end) of ``energy``; also return the feature tables by change
-    point so that the chosen model can be evaluated on any window."""
+    point so that the chosen model can be evaluated on any window.
+
+    Parameters
+    ----------
+    energy : DataFrame
+        Energy table over the whole data span, with ``dc_energy_kwh`` and ``it_energy_kwh``
+        [kWh]; change points are tried only when ``outdoor_temp_degc`` has no gap.
+    start, end : Timestamp
+        The baseline window, end excluded.
+    resolution : str
+        ``daily`` or ``monthly``.
+
+    Returns
+    -------
+    baseline : Baseline
+        The candidate with the lowest CV(RMSE), with the IT energy [kWh] and temperature
+        [degC] ranges of its window.
+    tables : dict of (float or None) to DataFrame
+        :func:`model_features` of the whole span for each change point tried [degC].
+    """
     candidates: list[float | None] = [None]
     if TEMPERATURE in energy and energy[TEMPERATURE].notna().all():
         candidates = list(setting("savings", "changepoints_degc"))

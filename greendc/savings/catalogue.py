@@ -27,6 +27,14 @@ class Technology:
 
 @cache
 def catalogue() -> dict[str, Technology]:
+    """Every technology of ``technologies.toml``, read once.
+
+    Returns
+    -------
+    dict of str to Technology
+        By catalogue id; ``effect`` is the (low, high) share of the subsystem's energy saved
+        [-], None when no source gives one.
+    """
     out = {}
     for key, spec in load_toml("technologies.toml").items():
         effect = tuple(spec["effect"]) if "effect" in spec else None
@@ -43,7 +51,19 @@ def _technology_index() -> dict[str, str]:
 
 
 def identify(text: str | None) -> Technology | None:
-    """The catalogued technology a free-text name means, or None (kept as uncatalogued)."""
+    """The catalogued technology a free-text name means, or None (kept as uncatalogued).
+
+    Parameters
+    ----------
+    text : str or None
+        A technology as written on the Measures sheet.
+
+    Returns
+    -------
+    Technology or None
+        An exact match of a name or alias first, else the longest known alias (3 characters
+        or more) found inside the text; None for an empty text or no match.
+    """
     if not text:
         return None
     index = _technology_index()

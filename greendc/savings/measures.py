@@ -41,6 +41,26 @@ def measured_methods(energy: pd.DataFrame, adopted: pd.Timestamp, reporting: tup
 
     ``energy`` holds the whole data span (before and after adoption); without a
     ``dc_energy_kwh`` column, E_DC is the facility electricity.
+
+    Parameters
+    ----------
+    energy : DataFrame
+        Energy table indexed by period start [kWh, degC].
+    adopted : Timestamp
+        Adoption date: the baseline is the months before it, the reporting window after it.
+    reporting : tuple of (Timestamp, Timestamp)
+        The reporting period, end excluded.
+    granularity : str
+        Of the data; ``monthly`` and ``irregular`` work on months, the rest on days.
+    scope : str or None
+        The subsystem the measure acts on; ``cooling`` and ``fans`` add the CLF method.
+
+    Returns
+    -------
+    dict
+        ``resolution``, ``baseline`` and ``reporting`` spans (ISO dates or None); with data on
+        both sides also the day counts, ``pue_normalised``, ``subsystem`` (cooling scope and
+        cooling data) and ``regression`` (long enough baseline), each with annual ``kwh``.
     """
     if DC not in energy:
         energy = aggregate.boundary_energy(energy, {})
@@ -121,6 +141,21 @@ def deemed(tech: Technology, totals: dict[str, float], pue: float) -> dict[str, 
 
     The measure is already in the data, so the saving relative to the metered (after) energy
     is effect / (1 - effect) of it.
+
+    Parameters
+    ----------
+    tech : Technology
+        A catalogued technology.
+    totals : dict of str to float
+        Energy sums of the assessed period by canonical column [kWh].
+    pue : float
+        PUE of the period [-]; an IT-side saving is multiplied by it.
+
+    Returns
+    -------
+    dict or None
+        ``kwh_low`` and ``kwh_high`` [kWh] over the period, the effect, the subsystem's
+        energy [kWh], source, confidence and formula; None without an effect or subsystem data.
     """
     column = SUBSYSTEM_COLUMNS.get(tech.subsystem)
     if tech.effect is None or column is None or column not in totals:
@@ -139,7 +174,33 @@ def deemed(tech: Technology, totals: dict[str, float], pue: float) -> dict[str, 
 def assess_measures(measures: list[dict[str, Any]], full_energy: pd.DataFrame, totals: dict,
                     period: dict[str, Any], granularity: str, pue: float,
                     money: dict[str, Any]) -> dict[str, Any]:
-    """The ``savings`` section of the result: one entry per measure, totals, path to target."""
+    """The ``savings`` section of the result: one entry per measure, totals, path to target.
+
+    Parameters
+    ----------
+    measures : list of dict
+        Rows of the Measures sheet (``technology``, ``adoption_date``, ``investment_cny`` ...).
+    full_energy : DataFrame
+        Energy table over the whole data span, with the boundary columns [kWh].
+    totals : dict
+        Energy sums of the reporting period by canonical column [kWh].
+    period : dict
+        The result's period section; ``start`` and ``end`` (ISO dates) are read.
+    granularity : str
+        Granularity of the data (``monthly``, ``daily`` ...).
+    pue : float
+        PUE of the reporting period [-].
+    money : dict
+        ``coal_kgce_per_kwh`` [kgce/kWh], ``grid_kgco2_per_kwh`` [kgCO2/kWh] (or None) and
+        ``price`` [CNY/kWh] (or None), as :func:`~greendc.savings.money.add_money` reads them.
+
+    Returns
+    -------
+    dict
+        ``measures``: one entry per measure with its chosen ``method``, savings per year
+        [kWh] (or a deemed range), methods tried, notes and money; ``total``: the sums.
+        The path to target is added by the caller.
+    """
     reporting = (pd.Timestamp(period["start"]), pd.Timestamp(period["end"]) + pd.Timedelta(days=1))
     data_start = full_energy.index.min()
     entries = []

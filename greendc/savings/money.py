@@ -8,7 +8,20 @@ from greendc.reference.settings import setting
 
 
 def add_money(entry: dict[str, Any], money: dict[str, Any], key: str = "kwh") -> None:
-    """tce, tCO2, CNY and payback for the saving in ``entry[key]`` (or the deemed range)."""
+    """tce, tCO2, CNY and payback for the saving in ``entry[key]`` (or the deemed range).
+
+    Parameters
+    ----------
+    entry : dict
+        A measure, total or target entry, changed in place: ``tce`` [tce], ``tco2`` [tCO2],
+        ``cny`` [CNY] and ``payback_years`` [a] are set (None where an input is missing), and
+        for measured savings the declared excess [-] and its flag.
+    money : dict
+        ``coal_kgce_per_kwh`` [kgce/kWh], ``grid_kgco2_per_kwh`` [kgCO2/kWh] (or None) and
+        ``price`` [CNY/kWh] (or None).
+    key : str
+        The entry's saving [kWh]; when it is None the middle of ``kwh_low`` and ``kwh_high``.
+    """
     kwh = entry.get(key)
     if kwh is None and entry.get("kwh_low") is not None:
         kwh = (entry["kwh_low"] + entry["kwh_high"]) / 2  # the range's middle, labelled

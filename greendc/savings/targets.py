@@ -16,6 +16,27 @@ def path_to_target(totals: dict[str, float], pue: float, targets: list[dict[str,
     Each measure cuts its subsystem's energy by its range; measures on one subsystem combine
     multiplicatively.  The result lists, per target, the non-IT energy to cut and the measures
     in order of their largest effect, with the PUE reached at the low and high ends.
+
+    Parameters
+    ----------
+    totals : dict of str to float
+        Energy sums of the reporting period by canonical column [kWh]; needs
+        ``dc_energy_kwh`` and ``it_energy_kwh``.
+    pue : float
+        The current PUE [-].
+    targets : list of dict
+        ``{"pue": limit, "label": "pack/rule"}``, as from
+        :func:`~greendc.criteria.thresholds.failed_targets`.
+    money : dict
+        Factors and price as :func:`~greendc.savings.money.add_money` reads them.
+
+    Returns
+    -------
+    list of dict
+        One per target below the current PUE: ``kwh_to_cut`` [kWh], ``share_of_dc`` [-],
+        ``reachable_at_high_end``, the ``measures`` taken until the cut is reached at the high
+        end (each with ``kwh_high`` [kWh], ``pue_after_low`` and ``pue_after_high`` [-]), and
+        the cut's ``tce``, ``tco2`` and ``cny``.
     """
     it = totals[IT]
     out = []
