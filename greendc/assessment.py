@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from greendc import __version__, validation
+from greendc import validation
 from greendc.criteria import Facts, PackResult, default_packs, evaluate, load_pack
 from greendc.criteria.thresholds import failed_targets
 from greendc.errors import InputError
@@ -31,6 +31,7 @@ from greendc.reference.messages import message
 from greendc.reference.names import DC, FACILITY, IT, SUBSYSTEMS
 from greendc.reference.options import Options
 from greendc.savings import assess_measures, path_to_target
+from greendc.version import __version__
 
 SCHEMA_VERSION = "1"
 

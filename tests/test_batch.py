@@ -260,3 +260,61 @@ def test_a_new_aliases_file_reassesses_what_it_affects(tmp_path):
     assert reused(2) == [None, None]  # new options: every file assessed again, none reused
     run("--aliases", str(aliases))
     assert reused(3) == [True, True]  # unchanged files under unchanged options: reused
+
+
+def test_batch_pdf_writes_a_pdf_beside_each_report(tmp_path):
+    pytest.importorskip("weasyprint")
+    box = tmp_path / "box"
+    box.mkdir()
+    (box / "gj.csv").write_bytes((CORPUS / "gj.csv").read_bytes())
+    result = run_batch(box, tmp_path / "out", BatchOptions(jobs=1, lang="en", pdf=True))
+    (record,) = result.records
+    assert record["status"] == "valid", record["errors"]
+    assert (tmp_path / "out" / "reports" / record["pdf"]).read_bytes()[:5] == b"%PDF-"
+
+
+def test_a_python_exception_is_recorded_as_a_bug_with_its_traceback(tmp_path, monkeypatch,
+                                                                     capfd):
+    """A report that fails to render is an internal error of greendc, recorded with its
+    traceback in errors.csv and batch.log, never a 'native crash' and never on the terminal."""
+    from greendc.batch import run as batch_run
+
+    def broken(*args, **kwargs):
+        raise TypeError("unsupported format string passed to NoneType.__format__")
+
+    monkeypatch.setattr(batch_run, "render_html", broken)  # fork: the workers inherit it
+    box = tmp_path / "box"
+    box.mkdir()
+    (box / "gj.csv").write_bytes((CORPUS / "gj.csv").read_bytes())
+    out = tmp_path / "out"
+    result = run_batch(box, out, BatchOptions(jobs=1, lang="en"))
+    (record,) = result.records
+    error = record["errors"][0]
+    assert error["code"] == "internal_error" and "bug in greendc" in error["message"]
+    assert "Traceback" in error["detail"] and "TypeError" in error["detail"]
+    with open(out / "errors.csv", encoding="utf-8-sig") as stream:
+        (row,) = list(csv.DictReader(stream))
+    assert "Traceback" in row["detail"]
+    assert "TypeError" in (out / "batch.log").read_text(encoding="utf-8")
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+
+
+def test_history_lists_an_unchanged_rerun_once_and_finds_the_last_batch_folder(
+        tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.chdir(tmp_path)
+    box = tmp_path / "box"
+    box.mkdir()
+    (box / "canonical_zh.xlsx").write_bytes((CORPUS / "canonical_zh.xlsx").read_bytes())
+    runner = CliRunner()
+    for _ in range(2):  # the second run reuses the unchanged file
+        assert runner.invoke(main, ["batch", str(box), "-o", "out", "--jobs", "1"]).exit_code == 0
+    shown = runner.invoke(main, ["history", "张北", "--lang", "en"])  # no --output: the last one
+    assert shown.exit_code == 0, shown.output
+    assert len([line for line in shown.output.splitlines() if "canonical_zh.xlsx" in line]) == 1
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    unknown = runner.invoke(main, ["history", "张北", "--lang", "en"])
+    assert unknown.exit_code == 1 and "--output" in unknown.stderr

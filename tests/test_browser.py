@@ -92,3 +92,59 @@ def test_eligibility_report_is_one_page_per_pack(browser, hourly_xlsx, tmp_path)
     assert _pdf_pages(page) == len(result.criteria) == 4
     page.screenshot(path=str(ARTIFACTS / "eligibility-zh.png"), full_page=True)
     page.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_eligibility_and_batch_index_in_each_language(browser, hourly_xlsx, tmp_path, lang):
+    """Screenshots of the eligibility report and the batch overview at 1280 px, in zh and en;
+    the overview's table fits the width (no column squeezed to one character a line)."""
+    from greendc.batch import BatchOptions, run_batch
+
+    result = assess(hourly_xlsx)
+    path = write_html(result, tmp_path / f"eligibility-{lang}.html", lang, kind="eligibility")
+    page, console, _ = _open(browser, path)
+    assert [c for c in console if c[0] in ("error", "pageerror")] == []
+    page.screenshot(path=str(ARTIFACTS / f"eligibility-{lang}.png"), full_page=True)
+    page.close()
+    box = tmp_path / "box"
+    box.mkdir()
+    corpus = Path(__file__).parent / "data" / "corpus"
+    shutil.copy(hourly_xlsx, box / "zhangbei.xlsx")
+    for name in ("gj.csv", "legacy.xls", "not_a_workbook.xlsx", "it_above_total.csv",
+                 "canonical_en.xlsx"):
+        shutil.copy(corpus / name, box / name)
+    run_batch(box, tmp_path / "out", BatchOptions(jobs=1, lang=lang))
+    index = tmp_path / "out" / "index.html"
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(index.resolve().as_uri())
+    page.wait_for_load_state("load")
+    assert errors == []
+    table = page.eval_on_selector("#table", "t => t.getBoundingClientRect().width")
+    assert table <= 1280
+    wrapped = page.eval_on_selector_all(
+        "#table td.nowrap", "cells => cells.filter(c => { const r = document.createRange(); "
+        "r.selectNodeContents(c); const tops = new Set(Array.from(r.getClientRects(), "
+        "x => Math.round(x.top))); return tops.size > 1; }).length")
+    assert wrapped == 0  # city and status each stay on one line
+    page.screenshot(path=str(ARTIFACTS / f"index-{lang}.png"), full_page=True)
+    page.close()
+
+
+def test_pdf_page_as_an_image():
+    """The first two pages of a Chinese PDF report as PNG, for a person to look at."""
+    pytest.importorskip("weasyprint")
+    import subprocess
+
+    from greendc.authoring import synthetic
+    from greendc.report.pdf import cjk_fonts, write_pdf
+
+    if not cjk_fonts() or shutil.which("pdftoppm") is None:
+        pytest.skip("needs fonts-noto-cjk and poppler-utils")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    source = synthetic.write_demo_submission(ARTIFACTS / "pdf-demo.xlsx", freq="1h")
+    pdf = write_pdf(assess(source), ARTIFACTS / "report-zh.pdf", "zh")
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "2", str(pdf),
+                    str(ARTIFACTS / "report-zh-pdf")], check=True)
+    assert list(ARTIFACTS.glob("report-zh-pdf*.png"))

@@ -212,3 +212,82 @@ def test_template_has_instructions_dropdowns_validation_and_comments(runner, tmp
     assert all(facility.cell(r, 1).comment for r in range(2, facility.max_row + 1))
     measures = book["Measures"]
     assert any(r.type == "list" for r in measures.data_validations.dataValidation)
+
+
+# ---------------------------------------------------------------------------- no traceback
+# reaches a user
+
+
+def test_an_unexpected_exception_is_one_line_that_says_bug_and_debug_shows_it(
+        monthly_xlsx, monkeypatch):
+    import greendc.assessment
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(greendc.assessment, "assess", broken)
+    runner = CliRunner()
+    result = runner.invoke(main, ["assess", str(monthly_xlsx), "--lang", "en"])
+    assert result.exit_code == 3
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "This is a bug in greendc" in lines[0]
+    assert "ZeroDivisionError: a bug" in lines[0] and "Traceback" not in result.stderr
+    debug = runner.invoke(main, ["--debug", "assess", str(monthly_xlsx)])
+    assert debug.exit_code == 3 and "Traceback (most recent call last)" in debug.stderr
+
+
+@pytest.mark.parametrize("option", ["-o", "--json", "--xlsx"])
+def test_an_unwritable_output_path_is_one_error_line(monthly_xlsx, tmp_path, option):
+    target = tmp_path / "no-such-folder" / "out.file"
+    result = CliRunner().invoke(main, ["assess", str(monthly_xlsx), option, str(target)])
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and str(target) in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_validate_is_guarded_too(tmp_path):
+    target = tmp_path / "no-such-folder" / "v.json"
+    path = tmp_path / "m.csv"
+    path.write_text("Period,Facility energy (kWh),IT energy (kWh)\n2025-01,950,620\n",
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path), "--json", str(target)])
+    assert result.exit_code == 1 and result.stderr.startswith("Error: ")
+    assert "Traceback" not in result.output
+
+
+def test_the_error_line_is_in_the_chosen_language(tmp_path):
+    path = tmp_path / "bad.xlsx"
+    path.write_text("not a workbook", encoding="utf-8")
+    zh = CliRunner().invoke(main, ["assess", str(path)])
+    en = CliRunner().invoke(main, ["assess", str(path), "--lang", "en"])
+    assert zh.exit_code == en.exit_code == 1
+    assert "不是 Excel 工作簿" in zh.stderr and "not an Excel workbook" in en.stderr
+
+
+def test_docs_are_shipped_and_printed():
+    runner = CliRunner()
+    listing = runner.invoke(main, ["docs"])
+    assert listing.exit_code == 0
+    for topic in ("submission-format", "result-schema", "architecture"):
+        assert topic in listing.output
+    shown = runner.invoke(main, ["docs", "result-schema"])
+    assert shown.exit_code == 0 and "non_it_kwh" in shown.output
+    missing = runner.invoke(main, ["docs", "nope"])
+    assert missing.exit_code == 1 and "choose one of" in missing.stderr
+
+
+def test_one_vocabulary_across_commands():
+    runner = CliRunner()
+    for command in ("assess", "validate", "batch", "template", "demo", "history"):
+        text = runner.invoke(main, [command, "--help"]).output
+        if command in ("assess", "template", "demo", "batch", "history"):
+            assert "-o, --output" in text, command
+        if command in ("assess", "validate"):
+            assert "--json PATH|-" in text, command
+        assert "Language of" in text, command
+    for command in ("template", "demo"):
+        text = runner.invoke(main, [command, "--help"]).output
+        assert "--granularity" in text and "hourly" in text and "15min" in text
+    top = runner.invoke(main, ["--help"]).output
+    assert ".xlsx, .xlsm, .xls or .csv" in top

@@ -24,7 +24,7 @@ from greendc.report.html import render_html
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
 # Runs of three or more lowercase English words are sentences; these are names and symbols.
-ALLOWED_EN = {"max(0, t − t_cp)", "e_it", "e_dc"}
+ALLOWED_EN = {"max(0, t − t_cp)", "e_it", "e_dc", "greendc criteria list"}  # names, commands
 ENGLISH_RUN = re.compile(r"[a-z][a-z'’-]*(?:[ ,/]+[a-z][a-z'’-]*){2,}")
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 

@@ -38,9 +38,14 @@ def connect(db: Path) -> sqlite3.Connection:
 
 
 def history(db: Path, facility: str) -> list[dict[str, Any]]:
-    """A facility's assessments across runs (name, operator or credit code containing the text)."""
+    """A facility's assessments across runs (name, operator or credit code containing the text).
+
+    A file reused unchanged in a later run is the same assessment: it is listed once, at the
+    run that assessed it.
+    """
     if not db.exists():
-        raise GreenDCError(f"{db}: no registry here; run greendc batch first or give --db")
+        raise GreenDCError(f"{db}: no registry here; run greendc batch first, or give the batch "
+                           "folder with --output")
     connection = connect(db)
     like = f"%{facility}%"
     rows = connection.execute(
@@ -54,6 +59,8 @@ def history(db: Path, facility: str) -> list[dict[str, Any]]:
     for row in rows:
         entry = dict(zip(keys, row[:8], strict=True))
         record = json.loads(row[8])
+        if record.get("reused"):
+            continue
         entry["grade"] = record.get("grade")
         entry["period"] = record.get("period")
         out.append(entry)

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from greendc import __version__
 from greendc.assessment import assess
 from greendc.batch import registry
 from greendc.batch.inputs import SUBMISSION_SUFFIXES, Item, discover
@@ -29,6 +28,7 @@ from greendc.errors import GreenDCError, InputError
 from greendc.reference.messages import message
 from greendc.reference.options import Options
 from greendc.report.html import render_html
+from greendc.version import __version__
 
 Progress = Callable[[int, int, int, int, float], None]  # done, total, valid, invalid, seconds
 

@@ -14,13 +14,13 @@ import traceback
 
 import click
 
-from greendc import __version__
 from greendc.cli.assess import assess, validate
 from greendc.cli.authoring import demo, template
 from greendc.cli.batch import batch, history
 from greendc.cli.criteria import criteria
 from greendc.cli.docs import docs
 from greendc.errors import GreenDCError, InputError
+from greendc.version import __version__
 
 ISSUES_URL = "https://github.com/greendc/greendc/issues"
 EXIT_INPUT, EXIT_BUG = 1, 3

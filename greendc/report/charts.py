@@ -7,6 +7,7 @@ Every chart has a ``<title>`` and ``<desc>`` for screen readers and scales with 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 from markupsafe import Markup, escape
@@ -101,7 +102,7 @@ def line_chart(labels: Sequence[str], values: Sequence[float | None], *, title: 
                          f'<title>{escape(labels[i])}: {escape(value_format.format(v))}</title>'
                          "</circle>")
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return Markup(_paint("".join(parts)))
 
 
 def stacked_bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None], str]],
@@ -162,4 +163,28 @@ def stacked_bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[flo
                      f"{escape(name)}</text>")
         x += 28 + 7.5 * len(name) + (7 * sum(ord(c) > 0x2E80 for c in name))
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return Markup(_paint("".join(parts)))
+
+
+# The look of each chart element as SVG presentation attributes, so that renderers that do not
+# apply the page's stylesheet to inline SVG (WeasyPrint's PDF) draw the same chart; in a
+# browser the stylesheet (report.css) takes precedence.
+PAINT = {
+    "grid": 'stroke="#e3e9e5" stroke-width="1"',
+    "tick": 'fill="#5b6b63" font-size="11"',
+    "series": 'fill="none" stroke="#2f7d4f" stroke-width="2.5"',
+    "point": 'fill="#ffffff" stroke="#2f7d4f" stroke-width="2"',
+    "ref": 'stroke="#b3261e" stroke-dasharray="5 4" stroke-width="1.2"',
+    "ref-label": 'fill="#b3261e" font-size="11"',
+    "legend": 'fill="#1d2a24" font-size="12"',
+    "s-it": 'fill="#2f7d4f"',
+    "s-cooling": 'fill="#5aa3d8"',
+    "s-losses": 'fill="#e0a43a"',
+    "s-other": 'fill="#b7b7b7"',
+    "s-unmetered": 'fill="#e8e2d6"',
+}
+_CLASS = re.compile(r'class="([a-z-]+)"')
+
+
+def _paint(svg: str) -> str:
+    return _CLASS.sub(lambda m: f'{m[0]} {PAINT[m[1]]}' if m[1] in PAINT else m[0], svg)

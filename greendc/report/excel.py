@@ -8,6 +8,7 @@ it as a formula (CSV/formula injection).
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -32,9 +33,10 @@ def write_xlsx(assessment: Assessment, path: str | Path, lang: str = "zh",
 
     path = Path(path)
     result = result if result is not None else assessment.to_dict()
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
-                                           "strings_to_urls": False,
-                                           "strings_to_numbers": False})
+    buffer = io.BytesIO()  # built in memory: a path that cannot be written fails as OSError
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False,
+                                        "strings_to_numbers": False})
     head = book.add_format({"bold": True, "bg_color": "#DCEBDD", "border": 1, "text_wrap": True})
 
     def t(key: str) -> str:
@@ -99,4 +101,5 @@ def write_xlsx(assessment: Assessment, path: str | Path, lang: str = "zh",
                          t("declared"), t("flag"), "tce", "tCO2", "CNY/a", t("payback"),
                          t("notes")], measures, [34, 16, 14, 14, 14, 14, 8, 10, 10, 12, 10, 80])
     book.close()
+    path.write_bytes(buffer.getvalue())
     return path

@@ -59,7 +59,8 @@ def render_index(result, packs: list[str], lang: str) -> str:
     records = result.records
     verdicts = {p: Counter(r["verdicts"].get(p, "not_checked") for r in records
                            if r["status"] == "valid") for p in packs}
-    cities = Counter((r["city"] or "—") for r in records if r["status"] == "valid")
+    cities = Counter((r["city"] or message("overview.no_city", lang)) for r in records
+                     if r["status"] == "valid")
     values = [r["pue"] for r in records if r["pue"] is not None]
 
     def t(key: str, **values: Any) -> str:
