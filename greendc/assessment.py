@@ -209,6 +209,9 @@ def assess_submission(sub: Submission, options: Options | None = None) -> Assess
         raise InputError(sub.path, "no data rows fall inside the declared reporting period",
                          Place(sheet=sub.energy_sheet), code="no_data_in_period")
     findings = validation.validate(sub) + cut
+    sub, unusable = validation.usable_periods(sub)  # kept out of every ratio, named
+    findings += unusable
+    full, _ = validation.usable_periods(full)
     months = validation.consecutive_months(sub)
     result = Assessment(submission=sub, findings=findings, period=_period(sub, months))
     if not result.ok:

@@ -332,10 +332,9 @@ def test_cli_grid_factor_option(hourly_xlsx):
     assert bad.exit_code == 1 and bad.stderr.startswith("Error: --grid-factor")
 
 
-def test_zero_it_energy_gives_null_with_reason():
+def test_an_all_zero_it_column_is_a_clear_error():
     index = pd.date_range("2025-01-01", periods=12, freq="MS", name="period_start")
     sub = _submission(pd.DataFrame({"facility_energy_kwh": 100.0, "it_energy_kwh": 0.0},
                                    index=index))
-    result = assess_submission(replace(sub))
-    assert result.metrics["pue"]["value"] is None
-    assert result.metrics["pue"]["reason"]
+    result = assess_submission(replace(sub))  # an all-zero IT column: a clear error
+    assert not result.ok and [f.code for f in result.errors] == ["it_all_zero"]

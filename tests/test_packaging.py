@@ -31,7 +31,9 @@ def test_wheel_contains_templates_and_data(tmp_path):
         "greendc/reference/data/parameters.toml",
         "greendc/criteria/packs/gb40879-2021.toml",
         "greendc/criteria/packs/hebei-pilot.toml",
-        "greendc/cli.py",
+        "greendc/cli/main.py",
+        "greendc/docs/submission-format.md",
+        "greendc/docs/pdf.md",
     }
     assert expected <= names, expected - names
     sources = {str(p.relative_to(ROOT)) for p in (ROOT / "greendc").rglob("*.py")}
@@ -47,7 +49,8 @@ def test_every_data_file_is_declared_as_package_data():
     setup_cfg = (ROOT / "setup.cfg").read_text()
     for folder, package in ((ROOT / "greendc" / "reference" / "data", "greendc.reference.data"),
                             (ROOT / "greendc" / "criteria" / "packs", "greendc.criteria.packs"),
-                            (ROOT / "templates", "greendc.templates")):
+                            (ROOT / "templates", "greendc.templates"),
+                            (ROOT / "docs", "greendc.docs")):
         suffixes = {p.suffix for p in folder.iterdir() if p.is_file() and p.suffix != ".py"}
         line = next(x for x in setup_cfg.splitlines() if x.startswith(f"{package} ="))
         for suffix in suffixes:

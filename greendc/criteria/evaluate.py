@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from greendc.criteria import inputs
+from greendc.criteria.inputs import Facts
 from greendc.criteria.loading import Pack, Rule, builtin_packs, load_pack
 from greendc.criteria.thresholds import PUE_LIKE
 from greendc.criteria.words import (
@@ -22,9 +24,8 @@ from greendc.criteria.words import (
     value_words,
     words,
 )
-from greendc.reference.loading import load_toml
 from greendc.reference.messages import LANGS
-from greendc.reference.places import locate, place_key
+from greendc.reference.places import place_key
 
 
 @dataclass
@@ -39,6 +40,7 @@ class RuleFinding:
     hint: Text | None = None
     window: str | None = None
     cost_cny: float | None = None
+    confidence: str | None = None  # lower than the rule's when a parameter is another year's
 
     def to_dict(self) -> dict[str, Any]:
         r = self.rule
@@ -50,7 +52,8 @@ class RuleFinding:
             "cost_cny": self.cost_cny, "window": self.window,
             "reason": self.reason.to_dict() if self.reason else None,
             "hint": self.hint.to_dict() if self.hint else None,
-            "source": r.source, "confidence": r.confidence, "note": r.note or None,
+            "source": r.source, "confidence": self.confidence or r.confidence,
+            "note": r.note or None,
             "effective_from": r.effective_from.isoformat() if r.effective_from else None,
             "effective_to": r.effective_to.isoformat() if r.effective_to else None,
         }
@@ -77,41 +80,6 @@ class PackResult:
         }
 
 
-@dataclass(frozen=True)
-class Facts:
-    """What rules read: the result's metrics, facility fields, energy totals and period."""
-
-    metrics: dict[str, dict[str, Any]]
-    facility: dict[str, Any]
-    energy: dict[str, float]
-    period: dict[str, Any]
-
-    @property
-    def date(self) -> dt.date:
-        return dt.date.fromisoformat(self.period["end"])
-
-    @property
-    def year(self) -> int:
-        return self.date.year
-
-    def country(self) -> str | None:
-        country = self.facility.get("country")
-        if country:
-            return str(country).upper()
-        region, _ = locate(self.facility.get("province"))
-        return "CN" if region else None
-
-    def field(self, name: str) -> Any:
-        if name == "country":
-            return self.country()
-        if name == "province":
-            _, scope = locate(self.facility.get("province"))
-            return scope or place_key(self.facility.get("province"))
-        if name == "city":
-            return place_key(self.facility.get("city"))
-        return self.facility.get(name)
-
-
 def _matches(value: Any, op: str, target: Any) -> bool:
     if op in ("in", "not_in"):
         targets = {place_key(t) if isinstance(t, str) else t for t in target}
@@ -128,10 +96,20 @@ def _matches(value: Any, op: str, target: Any) -> bool:
 
 
 def _applies(conditions: dict[str, Any], facts: Facts) -> tuple[bool | None, Text | None]:
-    """(True/False, reason) or (None, reason) when a field it needs is not given."""
+    """(True/False, reason) or (None, reason) when a field it needs is not given.
+
+    A condition marked ``if_missing = "assume_met"`` holds when its field is not given; the
+    reason then says what was assumed (True, reason).
+    """
+    assumed = None
     for name, test in conditions.items():
-        (op, target), = test.items()
+        (op, target), = ((k, v) for k, v in test.items() if k != "if_missing")
         value = facts.field(name)
+        if value is None and test.get("if_missing") == "assume_met":
+            assumed = Text("assumed_condition", {"field": field_words(name),
+                                                 "op": words(f"label.op.{op}"),
+                                                 "target": value_words(name, target)})
+            continue
         if value is None:
             return None, Text("unknown_condition", {"field": field_words(name)})
         if not _matches(value, op, target):
@@ -143,7 +121,7 @@ def _applies(conditions: dict[str, Any], facts: Facts) -> tuple[bool | None, Tex
                                                      "op": words(f"label.op.{op}"),
                                                      "target": shown,
                                                      "value": value_words(name, value)})
-    return True, None
+    return True, assumed
 
 
 def _in_force(rule_from: dt.date | None, rule_to: dt.date | None, facts: Facts) -> Text | None:
@@ -160,38 +138,6 @@ def _max_points(rule: Rule) -> float | None:
     if rule.operator == "banded_score":
         return max(b["score"] for b in rule.bands)
     return None
-
-
-def _threshold(rule: Rule, facts: Facts) -> tuple[Any, Text | None]:
-    if rule.parameter is None:
-        return rule.threshold, None
-    spec = load_toml("parameters.toml")[rule.parameter]
-    _, scope = locate(facts.facility.get("province"))
-    values = [v for v in spec["values"] if v["scope"] == scope]
-    if not values:
-        return None, Text("no_parameter", {"parameter": {"en": spec["title_en"],
-                                                         "zh": spec["title_zh"]},
-                                           "province": facts.facility.get("province") or "?"})
-    dated = [v for v in values if v["year"] <= facts.year] or values
-    return max(dated, key=lambda v: v["year"])["value"], None
-
-
-def _observed(rule: Rule, facts: Facts) -> tuple[Any, dict[str, Any], Text | None]:
-    """The value a rule tests, its basis, and why it is missing when it is."""
-    assert rule.metric is not None
-    if rule.metric in facts.metrics:
-        entry = facts.metrics[rule.metric]
-        if entry["value"] is None:
-            reason = (words(f"reason.{entry['reason_code']}", **(entry.get("reason_params")
-                                                                  or {}))
-                      if entry.get("reason_code") else entry.get("reason"))
-            return None, entry["basis"], Text("metric_missing", {
-                "metric": metric_words(rule.metric), "reason": reason})
-        return entry["value"], entry["basis"], None
-    value = facts.field(rule.metric)
-    if value is None:
-        return None, {}, Text("field_missing", {"field": field_words(rule.metric)})
-    return value, {}, None
 
 
 def _compare(op: str, observed: Any, required: Any) -> bool:
@@ -258,14 +204,15 @@ def evaluate_rule(rule: Rule, facts: Facts) -> RuleFinding:
         return RuleFinding(rule, "not_applicable", reason=why, window=window)
     if applies is None:
         return RuleFinding(rule, "insufficient_data", reason=why, window=window)
+    assumption = why  # a condition assumed met for want of its field, or None
     if rule.kind == "declared":
         return RuleFinding(rule, "declared", reason=Text("declared_only"), window=window,
                            hint=Text("declared_hint", {"en": rule.hint_en or rule.title_en,
                                                        "zh": rule.hint_zh or rule.title_zh}))
-    required, missing_param = _threshold(rule, facts)
+    required, missing_param = inputs.threshold(rule, facts)
     if missing_param:
         return RuleFinding(rule, "insufficient_data", reason=missing_param, window=window)
-    observed, basis, missing = _observed(rule, facts)
+    observed, basis, missing = inputs.observed(rule, facts)
     window = basis.get("window") or basis.get("period") or window
     if missing:
         return RuleFinding(rule, "insufficient_data", required=required, reason=missing,
@@ -295,6 +242,19 @@ def evaluate_rule(rule: Rule, facts: Facts) -> RuleFinding:
     if partial:
         finding.verdict = "insufficient_data"
         finding.reason = Text("partial_year", {"reason": provisional_words(basis)})
+        finding.score = None
+    if assumption is not None and finding.reason is None:
+        finding.reason = assumption
+    other_year = inputs.parameter_year(rule, facts)
+    if other_year is not None:  # says which year, and is never 'confirmed'
+        if finding.reason is None:
+            finding.reason = other_year
+        else:
+            finding.hint = other_year
+        finding.confidence = "secondary" if rule.confidence == "confirmed" else None
+    if basis.get("implausible"):  # a value no data centre can have: never graded
+        finding.verdict = "insufficient_data"
+        finding.reason = Text("implausible")
         finding.score = None
     return finding
 
@@ -353,8 +313,10 @@ def evaluate(pack: Pack, facts: Facts) -> PackResult:
     else:
         verdict = "advisory"
     scored = [f for f in findings if f.rule.kind == "score" and f.verdict != "not_applicable"]
-    score = sum(f.score or 0.0 for f in scored) if scored else None
-    max_score = sum(_max_points(f.rule) or 0.0 for f in scored) if scored else None
+    # A score exists only when every scored rule has a verdict: an unverdicted rule is not 0.
+    complete = scored and all(f.score is not None for f in scored)
+    score = sum(f.score for f in scored) if complete else None
+    max_score = sum(_max_points(f.rule) or 0.0 for f in scored) if complete else None
     grades = [f.rule.grade for f in findings if f.rule.kind == "grade" and f.verdict == "pass"]
     graded = [f for f in findings if f.rule.kind == "grade"]
     grade = min(grades) if grades else None

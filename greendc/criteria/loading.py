@@ -222,10 +222,15 @@ def _date(value: Any, where: str, what: str, key: str) -> dt.date | None:
 
 def _conditions(spec: dict[str, Any], where: str, what: str) -> dict[str, Any]:
     for field_name, test in spec.items():
-        if not isinstance(test, dict) or len(test) != 1:
+        ops = [k for k in test if k != "if_missing"] if isinstance(test, dict) else []
+        if not isinstance(test, dict) or len(ops) != 1:
             raise PackError(f"{where}: {what}: applies_when.{field_name} must be one "
-                            f"{{operator = value}} table, operators: {', '.join(CONDITION_OPS)}")
-        (op,) = test
+                            f"{{operator = value}} table (and optionally if_missing = "
+                            f"\"assume_met\"), operators: {', '.join(CONDITION_OPS)}")
+        if test.get("if_missing", "assume_met") != "assume_met":
+            raise PackError(f"{where}: {what}: applies_when.{field_name}: if_missing can only "
+                            "be \"assume_met\"")
+        (op,) = ops
         if op not in CONDITION_OPS:
             raise PackError(f"{where}: {what}: applies_when.{field_name}: unknown operator "
                             f"{op!r}; valid: {', '.join(CONDITION_OPS)}")

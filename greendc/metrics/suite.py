@@ -15,14 +15,19 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from greendc.findings import Finding, Place
-from greendc.metrics import aggregate, formulas
+from greendc.findings import Finding
+from greendc.metrics import formulas, plausibility
+from greendc.metrics.basis import (
+    energy_ttm,
+    measurement_category,
+    period_hours,
+    rm1_from_points,
+    sufficiency,
+)
 from greendc.reading.submission import Submission
 from greendc.reference import factors
-from greendc.reference.loading import load_toml
 from greendc.reference.messages import message
 from greendc.reference.names import (
     COOLING,
@@ -71,94 +76,6 @@ def metric(value: float | None, unit: str, basis: dict[str, Any] | None = None,
         if params:
             out["reason_params"] = params
     return out
-
-
-def period_hours(sub: Submission, energy: pd.DataFrame) -> float:
-    """Hours covered by the complete rows of ``energy``.
-
-    Parameters
-    ----------
-    sub : Submission
-        The submission; its ``granularity`` and ``step`` give the length of a period.
-    energy : DataFrame
-        Energy table indexed by period start, with facility and IT energy [kWh].
-
-    Returns
-    -------
-    float
-        Hours [h]: days x 24 for monthly data, rows x step otherwise; NaN if irregular.
-    """
-    rows = aggregate.complete(energy).index
-    if sub.granularity == "monthly":
-        return float(np.sum(rows.days_in_month.to_numpy()) * 24)
-    if sub.granularity == "irregular":
-        return float("nan")
-    return len(rows) * sub.step / pd.Timedelta(hours=1)
-
-
-def measurement_category(sub: Submission) -> tuple[int | None, str, dict[str, Any],
-                                                  list[Finding]]:
-    """PUE measurement category (1, 2 or 3), where it came from, and any conflict found.
-
-    Parameters
-    ----------
-    sub : Submission
-        A declared ``measurement_category`` wins over the IT meters' measuring points.
-
-    Returns
-    -------
-    tuple of (int or None, str, dict, list of Finding)
-        The category (None when undeclared and the IT meters give none or disagree), the
-        ``reason.*`` key suffix of its source and that message's values, and a
-        ``category_conflict`` warning when the declared category differs from the meters'.
-    """
-    mapping = {k: v for k, v in load_toml("assessment.toml")["measurement_category"].items()
-               if isinstance(v, int)}
-    it_meters = [m for m in sub.meters if m.get("role") == IT and m.get("measuring_point")]
-    metered = {mapping[m["measuring_point"]] for m in it_meters if m["measuring_point"] in mapping}
-    declared = sub.facility.get("measurement_category")
-    findings = []
-    if declared is not None and metered and int(declared) not in metered:
-        findings.append(Finding("category_conflict", "warning", Place(key="measurement_category"),
-                                {"declared": int(declared),
-                                 "metered": ", ".join(str(c) for c in sorted(metered))}))
-    if declared is not None:
-        return int(declared), "category_declared", {}, findings
-    if len(metered) == 1:
-        (category,) = metered
-        ids = ", ".join(str(m.get("meter_id") or f"row {m['row']}") for m in it_meters)
-        return category, "category_from_meter", {"ids": ids}, findings
-    if len(metered) > 1:
-        return None, "category_meters_differ", {}, findings
-    return None, "category_no_meter", {}, findings
-
-
-def sufficiency(sub: Submission, months: int,
-                coverage: float | None) -> tuple[bool, str | None, dict[str, Any]]:
-    """(provisional, why as a ``reason.*`` key, its values) for annual figures.
-
-    Parameters
-    ----------
-    sub : Submission
-        The submission (not consulted by the current rules).
-    months : int
-        Longest run of consecutive calendar months with complete data.
-    coverage : float or None
-        Share of expected periods with facility and IT energy [-]; None when unknown.
-
-    Returns
-    -------
-    tuple of (bool, str or None, dict)
-        True when there are too few months or too little coverage; then ``short_year`` or
-        ``low_coverage`` and that message's values, else None and ``{}``.
-    """
-    needed = setting("sufficiency", "months_for_annual")
-    if months < needed:
-        return True, "short_year", {"months": months, "needed": needed}
-    least = setting("coverage", "min_for_annual")
-    if coverage is not None and coverage < least:
-        return True, "low_coverage", {"coverage": coverage, "least": least}
-    return False, None, {}
 
 
 def _grid_factor(sub: Submission, options: Options, year: int) -> factors.Factor:
@@ -274,8 +191,10 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
     out["cue_kgco2_per_kwh"] = metric(co2_kg / it if it > 0 else None, "kgCO2/kWh",
                                       {**co2_basis, "method": "location-based CO2 / E_IT "
                                        "(ISO/IEC 30134-8)"})
-    residual = factors.residual_factor(year)
     green = totals.get("green_purchase_kwh", 0.0)
+    # Without green electricity bought, market-based equals location-based (GHG Protocol
+    # scope 2 guidance: the residual mix applies to what instruments do not cover).
+    residual = factors.residual_factor(year) if green > 0 else grid
     market_kwh = max(grid_kwh - green, 0.0)
     market_kg = market_kwh * residual.value + fuel_co2
     market_basis = {**annual, "grid_factor": residual.to_dict(), "grid_electricity_kwh":
@@ -292,14 +211,17 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
         {**annual, "method": "owned and retired renewable energy / E_DC, capped at 1 "
          "(ISO/IEC 30134-3)", "columns": renewable_cols},
         "no_renewable_column")
+    findings += plausibility.beyond_use(sub, totals, renewable_cols)
     reuse = totals.get("reused_heat_kwh")
+    if reuse is not None and reuse > dc:  # ERF lies in [0, 1] (ISO/IEC 30134-6)
+        reuse = None
     reuse_basis = {**annual, "column": "reused_heat_kwh"}
     out["erf"] = metric(formulas.erf(reuse, dc) if reuse is not None else None, "1",
                         {**reuse_basis, "method": "E_reuse / E_DC (ISO/IEC 30134-6)"},
-                        "no_reuse_column")
+                        "reuse_above_dc" if "reused_heat_kwh" in totals else "no_reuse_column")
     out["ere"] = metric(formulas.ere(dc, reuse, it) if reuse is not None else None, "1",
                         {**reuse_basis, "method": "(E_DC - E_reuse) / E_IT (The Green Grid)"},
-                        "no_reuse_column")
+                        "reuse_above_dc" if "reused_heat_kwh" in totals else "no_reuse_column")
 
     hours = period_hours(sub, energy)
     capacity = sub.facility.get("design_it_capacity_kw")
@@ -335,65 +257,20 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
          "method": "electricity x the year's equal-value coefficient + fuels at equivalent "
          "value"}, "no_equal_value")
 
-    rm1_value, rm1_basis, found = _rm1(sub)
+    rm1_value, rm1_basis, found = rm1_from_points(sub)
     findings += found
     out["rm1"] = metric(rm1_value, "1", rm1_basis,
                         "no_operating_points")
     use_rm2 = not provisional or rm1_value is None
-    graded = out["pue"]["value"] if use_rm2 else rm1_value
-    out["gb40879_value"] = metric(graded, "1", {
-        "route": "RM2" if use_rm2 else "RM1",
-        "rule": setting("rm1", "graded_route"),
-        "confidence": setting("rm1", "graded_route_confidence"),
-        "provisional": provisional and use_rm2})
+    # GB 40879's 电能比 counts electricity only; PUE (ISO/IEC 30134-2) keeps the fuels.
+    ratio = formulas.pue(totals[FACILITY], it)
+    graded = ratio if use_rm2 else rm1_value
+    gb_basis = {"route": "RM2" if use_rm2 else "RM1", "ratio": "electricity only (电能比)",
+                "rule": setting("rm1", "graded_route"),
+                "confidence": setting("rm1", "graded_route_confidence"),
+                "provisional": provisional and use_rm2}
+    if not use_rm2:
+        gb_basis.update(plausibility.rm1_against_metered(sub, rm1_value, ratio, findings))
+    out["gb40879_value"] = metric(graded, "1", gb_basis)
+    findings += plausibility.mark_implausible(out, monthly)
     return out, findings
-
-
-def energy_ttm(energy: pd.DataFrame,
-               monthly: pd.DataFrame | None = None) -> tuple[float, str, str] | None:
-    """Latest trailing-twelve-month PUE and its first and last month, or None.
-
-    Parameters
-    ----------
-    energy : DataFrame
-        Energy table indexed by period start, with ``dc_energy_kwh`` and ``it_energy_kwh``.
-    monthly : DataFrame or None
-        Monthly table of ``energy``; None computes it.
-
-    Returns
-    -------
-    tuple of (float, str, str) or None
-        PUE [-] over the last 12 consecutive months with data, and its first and last month
-        (``YYYY-MM``); None when no such 12 months exist.
-    """
-    monthly = aggregate.monthly(energy) if monthly is None else monthly
-    complete_months = monthly["periods"] > 0
-    ttm = aggregate.trailing_pue(monthly[DC].where(complete_months),
-                               monthly[IT].where(complete_months), 12).dropna()
-    if ttm.empty:
-        return None
-    last = ttm.index[-1]
-    first = last - pd.DateOffset(months=11)
-    return float(ttm.iloc[-1]), first.strftime("%Y-%m"), last.strftime("%Y-%m")
-
-
-def _rm1(sub: Submission) -> tuple[float | None, dict[str, Any], list[Finding]]:
-    points = [p for p in sub.operating_points if p.get("point")]
-    if not points:
-        return None, {}, []
-    basis = {"points": [{k: p.get(k) for k in ("point", "hours_share", "total_power_kw",
-                                                  "it_power_kw")} for p in points],
-             "method": "E_C / E_CIT, E_C = 8760 x sum(T_i x P_i) (GB 40879-2021)"}
-    names = sorted(p["point"] for p in points)
-    complete_rows = all(p.get(k) is not None for p in points
-                        for k in ("hours_share", "total_power_kw", "it_power_kw"))
-    shares = float(np.sum([p.get("hours_share") or 0 for p in points]))
-    tolerance = setting("rm1", "hours_share_tolerance")
-    if names != ["a", "b", "c", "d", "e"] or not complete_rows or abs(shares - 1) > tolerance:
-        finding = Finding("rm1_points_incomplete", "warning", Place(sheet=sub.operating_sheet),
-                          {"points": ", ".join(names), "shares": shares})
-        return None, basis, [finding]
-    value = formulas.rm1([p["hours_share"] for p in points],
-                        [p["total_power_kw"] for p in points],
-                        [p["it_power_kw"] for p in points])
-    return value, basis, []

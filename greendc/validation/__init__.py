@@ -14,6 +14,7 @@ from greendc.validation.period import (
     reporting_window,
     select_reporting_period,
 )
+from greendc.validation.usable import usable_periods
 
 __all__ = [
     "CHECKS",
@@ -25,5 +26,6 @@ __all__ = [
     "coverage",
     "reporting_window",
     "select_reporting_period",
+    "usable_periods",
     "validate",
 ]

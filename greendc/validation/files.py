@@ -12,6 +12,7 @@ from greendc.reading.sniff import Source
 from greendc.reference.options import Options
 from greendc.validation.checks import validate
 from greendc.validation.period import select_reporting_period
+from greendc.validation.usable import usable_periods
 
 
 @dataclass
@@ -58,4 +59,4 @@ def check_file(source: Source, options: Options | None = None, *,
         own = [] if any(f.severity == "error" for f in sub.findings) else [
             Finding("no_data_in_period", "error", Place(sheet=sub.energy_sheet))]
         return FileCheck(path, [*sub.findings, *cut, *own])
-    return FileCheck(path, validate(sub) + cut)
+    return FileCheck(path, validate(sub) + cut + usable_periods(sub)[1])

@@ -1,0 +1,113 @@
+"""Plausibility of the figures: values no data centre can have are flagged and never graded.
+
+A PUE below 1.05 or above 3 for a year, or a month below 1, means a wrong meter or a wrong
+column far more often than a real facility; renewable energy, on-site generation or reused heat
+above the energy the site used break the metrics' definitions (REF and ERF lie in [0, 1]).  The
+figures stay in the result with the finding beside them; a metric marked ``implausible`` cannot
+pass a rule (the criteria give ``insufficient_data``).  The limits are in ``assessment.toml``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from greendc.findings import Finding, Place
+from greendc.reading.submission import Submission
+from greendc.reference.names import DC, FACILITY
+from greendc.reference.settings import setting
+
+GRADED = ("pue", "ttm_pue", "dcie", "gb40879_value")
+
+
+def mark_implausible(metrics: dict[str, dict[str, Any]],
+                     monthly: pd.DataFrame | None) -> list[Finding]:
+    """Flag an implausible PUE and mark the PUE-like metrics so that no rule passes on them.
+
+    Parameters
+    ----------
+    metrics : the result's metrics (changed in place: ``basis.implausible``)
+    monthly : the monthly table (its ``pue`` column) or None
+
+    Returns
+    -------
+    list of Finding
+        ``implausible_pue`` when the annual PUE lies outside the plausible range,
+        ``month_pue_below_one`` when a month's PUE is below 1.
+    """
+    low, high = setting("plausibility", "pue_min"), setting("plausibility", "pue_max")
+    findings = []
+    value = metrics["pue"]["value"]
+    if value is not None and not low <= value <= high:
+        findings.append(Finding("implausible_pue", "warning", Place(),
+                                {"pue": value, "low": low, "high": high}))
+    if monthly is not None and "pue" in monthly:
+        below = monthly["pue"][monthly["pue"] < 1]
+        if len(below):
+            findings.append(Finding("month_pue_below_one", "warning", Place(), {
+                "count": len(below), "months": ", ".join(m.strftime("%Y-%m")
+                                                         for m in below.index[:6])}))
+    if findings:
+        for name in GRADED:
+            if name in metrics:
+                metrics[name]["basis"]["implausible"] = True
+    return findings
+
+
+def beyond_use(sub: Submission, totals: dict[str, float],
+               renewable: list[str]) -> list[Finding]:
+    """Renewable energy, on-site generation and reused heat above what the site used.
+
+    Parameters
+    ----------
+    sub : the submission (for the places)
+    totals : sums over complete rows [kWh]
+    renewable : the renewable columns present
+
+    Returns
+    -------
+    list of Finding
+    """
+    findings = []
+    dc = totals[DC]
+    owned = sum(totals[c] for c in renewable)
+    if renewable and owned > dc:
+        findings.append(Finding("renewable_above_use", "warning", sub.place(renewable[0]),
+                                {"renewable": owned, "dc": dc}))
+    onsite = totals.get("onsite_renewable_kwh")
+    if onsite is not None and onsite > totals[FACILITY]:
+        findings.append(Finding("onsite_above_use", "warning", sub.place("onsite_renewable_kwh"),
+                                {"onsite": onsite, "facility": totals[FACILITY]}))
+    reuse = totals.get("reused_heat_kwh")
+    if reuse is not None and reuse > dc:
+        findings.append(Finding("reuse_above_use", "warning", sub.place("reused_heat_kwh"),
+                                {"reuse": reuse, "dc": dc}))
+    return findings
+
+
+def rm1_against_metered(sub: Submission, rm1: float, metered: float,
+                        findings: list[Finding]) -> dict[str, Any]:
+    """RM1 (declared operating points) beside the metered ratio of a partial year.
+
+    Parameters
+    ----------
+    sub : the submission (for the place of the operating points)
+    rm1 : RM1 [-]
+    metered : the metered electricity ratio over the data given [-]
+    findings : extended with ``rm1_differs`` when the two differ by more than the tolerance
+
+    Returns
+    -------
+    dict
+        Basis entries: the metered ratio, the shares' origin, and ``provisional`` when they
+        differ (the grade then rests on a figure the meters do not support).
+    """
+    tolerance = setting("rm1", "metered_tolerance")
+    out: dict[str, Any] = {"metered_ratio": metered, "shares": "declared by the submitter",
+                           "shares_confidence": "unverified"}
+    if abs(rm1 - metered) > tolerance:
+        findings.append(Finding("rm1_differs", "warning", Place(sheet=sub.operating_sheet),
+                                {"rm1": rm1, "metered": metered, "tolerance": tolerance}))
+        out["provisional"] = True
+    return out
