@@ -212,6 +212,10 @@ def criteria_blocks(result: dict[str, Any], lang: str) -> list[dict[str, Any]]:
             if f["cost_cny"]:
                 evidence.append(message("report.cny", lang, cny=format_number(f["cost_cny"])))
             source = "; ".join(str(v) for k, v in f["source"].items() if k != "pack")
+            if f["source"].get("pack") and f["source"]["pack"] != pack["pack"]:
+                # an included rule: its own pack set it, not the including profile
+                source = message("report.included_from", lang, pack=f["source"]["pack"],
+                                 source=source)
             rows.append({"id": f["rule"], "title": f["title"][lang],
                          "kind": message(f"label.kind.{f['kind']}", lang),
                          "verdict": f["verdict"],

@@ -1,0 +1,280 @@
+"""No false verdicts: every case that led to a verdict a careful reviewer would not give, each
+with its expectation computed here from the inputs, and a property over generated facilities.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from greendc.assessment import assess_submission
+from greendc.criteria import Facts, builtin_packs, evaluate, load_pack
+from greendc.metrics.suite import metric
+from greendc.reading import Submission
+
+MONTHS = pd.date_range("2025-01-01", periods=12, freq="MS", name="period_start")
+HEBEI = {"country": "CN", "province": "河北省", "city": "廊坊市", "racks_installed": 3200,
+         "racks_in_use": 2500, "commissioning_date": "2019-06-01", "status": "existing",
+         "cooling_type": "water_chiller"}
+
+
+def assessed(columns: dict[str, list[float]], **facility):
+    energy = pd.DataFrame(columns, index=MONTHS[:len(next(iter(columns.values())))])
+    return assess_submission(Submission.from_frame(energy, {**HEBEI, **facility}))
+
+
+def pack(result, pack_id):
+    return next(c for c in result.criteria if c.pack.id == pack_id)
+
+
+def codes(result):
+    return {f.code for f in result.findings}
+
+
+def test_an_empty_renewable_column_is_absent_not_100_percent(tmp_path):
+    path = tmp_path / "blank.csv"
+    rows = "\n".join(f"2025-{m:02d},1200000,1000000," for m in range(1, 13))
+    path.write_text("Period,Facility energy (kWh),IT energy (kWh),"
+                    "On-site renewable generation (kWh)\n" + rows + "\n", encoding="utf-8")
+    from greendc import assess
+
+    result = assess(path)
+    assert result.metrics["ref"]["value"] is None  # was 1.0 (min(1, NaN))
+    assert "blank_columns" in codes(result)
+    # a CSV names no province: the national 2023 factor, 0.5306 kgCO2/kWh
+    assert result.metrics["co2_t"]["value"] == pytest.approx(12 * 1_200_000 * 0.5306 / 1000)
+
+
+def test_a_month_with_facility_energy_and_no_it_stays_out_of_the_ratio():
+    facility = [1_200_000.0] * 12
+    it = [1_000_000.0] * 12
+    it[6] = 0.0
+    result = assessed({"facility_energy_kwh": facility, "it_energy_kwh": it})
+    expected = sum(f for i, f in enumerate(facility) if i != 6) / sum(
+        x for i, x in enumerate(it) if i != 6)
+    assert expected == pytest.approx(1.20)
+    assert result.metrics["pue"]["value"] == pytest.approx(expected)  # not 1.31
+    assert "it_zero_with_facility" in codes(result)
+    assert result.metrics["pue"]["basis"]["provisional"]  # 11 of 12 months: no pass on a year
+    assert pack(result, "gb40879-2021").grade is None
+
+
+def test_both_meters_at_zero_is_not_coverage():
+    facility, it = [1_200_000.0] * 12, [1_000_000.0] * 12
+    facility[3] = it[3] = 0.0
+    result = assessed({"facility_energy_kwh": facility, "it_energy_kwh": it})
+    assert result.period["coverage"] == pytest.approx(11 / 12)
+    assert "both_meters_zero" in codes(result)
+
+
+def test_an_all_zero_it_column_is_one_error_line(tmp_path):
+    from click.testing import CliRunner
+
+    from greendc.cli import main
+
+    path = tmp_path / "zero.csv"
+    rows = "\n".join(f"2025-{m:02d},1200000,0" for m in range(1, 13))
+    path.write_text("Period,Facility energy (kWh),IT energy (kWh)\n" + rows + "\n",
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["assess", str(path), "--lang", "en"])
+    assert result.exit_code == 1 and "no positive value" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_pue_of_exactly_one_is_flagged_and_not_graded():
+    result = assessed({"facility_energy_kwh": [1_000_000.0] * 12,
+                       "it_energy_kwh": [1_000_000.0] * 12})
+    assert "implausible_pue" in codes(result)
+    gb = pack(result, "gb40879-2021")
+    assert gb.grade is None and gb.verdict != "pass"
+    assert all(f.verdict != "pass" for f in gb.findings)
+
+
+def test_reused_heat_above_use_gives_no_erf_and_a_warning():
+    result = assessed({"facility_energy_kwh": [1_000_000.0] * 12,
+                       "it_energy_kwh": [800_000.0] * 12,
+                       "reused_heat_kwh": [1_250_000.0] * 12})
+    assert result.metrics["erf"]["value"] is None and result.metrics["ere"]["value"] is None
+    assert "reuse_above_use" in codes(result)
+
+
+def test_pv_above_use_is_flagged_and_co2_never_negative():
+    result = assessed({"facility_energy_kwh": [1_000_000.0] * 12,
+                       "it_energy_kwh": [800_000.0] * 12,
+                       "onsite_renewable_kwh": [1_500_000.0] * 12})
+    assert {"onsite_above_use", "renewable_above_use"} <= codes(result)
+    assert result.metrics["co2_t"]["value"] == 0.0
+    assert result.metrics["ref"]["value"] == 1.0  # capped (ISO/IEC 30134-3)
+
+
+def test_gb40879_counts_electricity_only():
+    facility, it = [1_200_000.0] * 12, [1_000_000.0] * 12
+    diesel = [2_000.0] * 12  # litres: 9.9 kWh/L enters E_DC and PUE, not the 电能比
+    result = assessed({"facility_energy_kwh": facility, "it_energy_kwh": it,
+                       "diesel_l": diesel})
+    assert result.metrics["pue"]["value"] == pytest.approx(
+        (sum(facility) + 9.9 * sum(diesel)) / sum(it))
+    assert result.metrics["gb40879_value"]["value"] == pytest.approx(sum(facility) / sum(it))
+    assert pack(result, "gb40879-2021").grade == 1  # 1.2000 <= 1.20; with diesel it was 2
+
+
+def test_rm1_far_from_a_partial_metered_year_is_a_provisional_grade():
+    months = 7
+    points = [{"point": p, "hours_share": s, "total_power_kw": t, "it_power_kw": 1000.0,
+               "row": i + 2}
+              for i, (p, s, t) in enumerate(zip("abcde", [0.6, 0.3, 0.05, 0.03, 0.02],
+                                                [1150.0, 1250, 1400, 1500, 1600],
+                                                strict=True))]
+    energy = pd.DataFrame({"facility_energy_kwh": [1_400_000.0] * months,
+                           "it_energy_kwh": [1_000_000.0] * months}, index=MONTHS[:months])
+    sub = Submission.from_frame(energy, HEBEI)
+    sub.operating_points = points
+    result = assess_submission(sub)
+    rm1 = sum(p["hours_share"] * p["total_power_kw"] for p in points) / 1000.0
+    assert result.metrics["rm1"]["value"] == pytest.approx(rm1)  # 1.204: grade 2 on its face
+    assert "rm1_differs" in codes(result)
+    basis = result.metrics["gb40879_value"]["basis"]
+    assert basis["route"] == "RM1" and basis["provisional"] and basis["shares_confidence"] == \
+        "unverified"
+    assert pack(result, "gb40879-2021").grade is None  # not 'pass (grade 2)'
+
+
+def test_an_undeclared_cooling_type_is_assumed_electric_and_says_so():
+    result = assessed({"facility_energy_kwh": [1_250_000.0] * 12,
+                       "it_energy_kwh": [1_000_000.0] * 12}, cooling_type=None)
+    gb = pack(result, "gb40879-2021")
+    assert gb.verdict == "pass" and gb.grade == 2
+    assert any(f.reason and "Cooling type is not given" in f.reason.render("en")
+               for f in gb.findings)
+
+
+def test_cluster_averages_and_new_project_limits_do_not_judge_one_operating_site():
+    result = assessed({"facility_energy_kwh": [1_280_000.0] * 12,
+                       "it_energy_kwh": [1_000_000.0] * 12}, city="张家口市")
+    assert pack(result, "jjj-zhangjiakou").verdict == "advisory"  # 1.28 > 1.25, yet no fail
+    hebei = pack(result, "hebei-pilot")
+    assert all(f.rule.kind != "gate" for f in hebei.findings
+               if f.rule.id.startswith("jjj-zhangjiakou/"))
+    plan = evaluate(load_pack("cn-action-plan-2024"), _facts({"pue": 1.40}, status="new",
+                                                             commissioning_date="2019-06-01"))
+    assert {f.rule.id: f.verdict for f in plan.findings}["pue-new-large"] == "not_applicable"
+
+
+def test_the_hub_node_condition_is_in_principle():
+    rule = next(r for r in load_pack("cn-green-dc-2025").rules if r.id == "hub-node")
+    assert rule.kind == "advisory" and "原则上" in rule.note
+
+
+def test_market_based_co2_equals_location_based_without_green_power():
+    result = assessed({"facility_energy_kwh": [1_200_000.0] * 12,
+                       "it_energy_kwh": [1_000_000.0] * 12})
+    assert result.metrics["co2_market_t"]["value"] == pytest.approx(
+        result.metrics["co2_t"]["value"])
+    bought = assessed({"facility_energy_kwh": [1_200_000.0] * 12,
+                       "it_energy_kwh": [1_000_000.0] * 12,
+                       "green_purchase_kwh": [200_000.0] * 12})
+    expected = (14_400_000 - 2_400_000) * 0.6096 / 1000  # the residual mix after the purchase
+    assert bought.metrics["co2_market_t"]["value"] == pytest.approx(expected)
+
+
+def test_scores_are_points_only_where_the_source_gives_them():
+    result = evaluate(load_pack("cn-green-dc-2025"), _facts({"pue": 1.24, "ref": 0.3}))
+    assert result.max_score == 8  # the renewable score's 8 points; PUE has no point total
+    partial = evaluate(load_pack("cn-green-dc-2025"), _facts({"ref": 0.3}, provisional=True))
+    assert partial.score is None and partial.max_score is None  # not '0.0/63'
+
+
+def test_citations_and_dates_say_what_the_sources_say():
+    assert "M-16-19" in load_pack("us-dcoi").source["document"]
+    assert str(load_pack("us-dcoi").effective_to) == "2019-06-24"
+    beijing = load_pack("beijing-2024")
+    assert "北京市存量数据中心优化工作方案（2024—2027年）" in beijing.source["document"]
+    assert beijing.source["date"] == "2024-11"
+    procurement = load_pack("cn-gov-procurement-2023")
+    assert "财库〔2023〕7号" in procurement.source["document"]
+    assert {"wue", "energy-management"} <= {r.id for r in procurement.rules}
+    enefg = {r.id: r for r in load_pack("de-enefg").rules}
+    assert enefg["pue-existing-2027"].threshold == 1.5
+    assert str(enefg["pue-existing-2030"].effective_from) == "2030-07-01"
+    assert enefg["renewable-2027"].threshold == 1.0
+    for superseded in ("cn-miit-2021", "cn-green-dc-2019"):
+        assert load_pack(superseded).effective_to is not None
+
+
+def test_another_years_parameter_is_named_and_never_confirmed():
+    finding = next(f for f in evaluate(load_pack("cn-green-dc-2025"), _facts({"ref": 0.4}))
+                   .findings if f.rule.id == "renewable-share")
+    text = finding.reason.render("en")
+    assert "2023" in text and "2025" in text
+    assert finding.to_dict()["confidence"] != "confirmed"
+
+
+# ---------------------------------------------------------------------------- the property
+
+
+def _facts(values: dict | None = None, provisional: bool = False, year: int = 2025,
+           **facility) -> Facts:
+    base = {"pue": 1.25, "gb40879_value": 1.25, "ttm_pue": 1.25, "ref": 0.4, "erf": 0.05,
+            "rack_occupancy": 0.7, "it_utilisation": 0.6, "years_in_operation": 4.0,
+            "wue_l_per_kwh": 0.4}
+    base.update(values or {})
+    period = {"start": f"{year}-01-01", "end": f"{year}-12-31"}
+    basis = {"period": f"{period['start']}/{period['end']}", "provisional": provisional}
+    metrics = {k: metric(v, "1", dict(basis)) for k, v in base.items()}
+    return Facts(metrics=metrics, facility={**HEBEI, "city": "张家口市", **facility},
+                 energy={"dc_kwh": (base["pue"] or 1.25) * 1e6, "it_kwh": 1e6}, period=period)
+
+
+values = st.one_of(st.none(), st.floats(0.0, 3.5, allow_nan=False))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pue=values, ref=values, occupancy=values, years=values, provisional=st.booleans(),
+       year=st.integers(2019, 2031), cooling=st.sampled_from([None, "water_chiller",
+                                                              "non_electric"]),
+       status=st.sampled_from(["existing", "new", "renovated", None]),
+       implausible=st.booleans())
+def test_no_pack_passes_on_missing_data_or_an_unnamed_other_years_parameter(
+        pue, ref, occupancy, years, provisional, year, cooling, status, implausible):
+    f = _facts({"pue": pue, "gb40879_value": pue, "ttm_pue": pue, "ref": ref,
+                "rack_occupancy": occupancy, "years_in_operation": years},
+               provisional=provisional, year=year, cooling_type=cooling, status=status)
+    if implausible:
+        for name in ("pue", "gb40879_value", "ttm_pue"):
+            f.metrics[name]["basis"]["implausible"] = True
+    for pack_id in builtin_packs():
+        result = evaluate(load_pack(pack_id), f)
+        for finding in result.findings:
+            if finding.rule.parameter and finding.verdict in ("pass", "fail"):
+                said = " ".join(t.render("en") for t in (finding.reason, finding.hint) if t)
+                used = [v for v in _parameter_values(finding.rule.parameter) if v <= year]
+                if (max(used) if used else None) != year:
+                    assert "value of the" in said, (pack_id, finding.rule.id)
+        if result.verdict != "pass":
+            continue
+        gates = [x for x in result.findings if x.rule.kind == "gate"]
+        assert all(x.verdict in ("pass", "not_applicable") for x in gates), pack_id
+        for x in gates:
+            if x.verdict == "pass" and x.rule.metric in f.metrics:
+                entry = f.metrics[x.rule.metric]
+                assert entry["value"] is not None, (pack_id, x.rule.id)
+                assert not entry["basis"].get("implausible"), (pack_id, x.rule.id)
+                assert not (x.rule.annual and entry["basis"].get("provisional")), pack_id
+
+
+def _parameter_values(name: str) -> list[int]:
+    from greendc.reference.loading import load_toml
+
+    return [v["year"] for v in load_toml("parameters.toml")[name]["values"]
+            if v["scope"] == "hebei"]
+
+
+def test_the_property_sees_a_real_failure_mode():
+    """The property would catch a pass on a metric that is missing."""
+    f = _facts({"pue": None})
+    result = evaluate(load_pack("jjj-zhangjiakou"), f)
+    assert result.verdict != "pass"
+    np.testing.assert_equal(f.metrics["pue"]["value"], None)
