@@ -18,7 +18,7 @@ from typing import Any
 from greendc.findings import Place
 from greendc.reference.messages import message
 from greendc.report.excel import safe_text
-from greendc.report.overview import render_index
+from greendc.report.overview import flag_text, render_index
 
 RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
             *(f"lpt{i}" for i in range(1, 10))}
@@ -131,11 +131,6 @@ def _write_summary(path: Path, records: list[dict[str, Any]], packs: list[str],
         ws.set_column(c, c, width)
     book.close()
     atomic_write(path, buffer.getvalue())
-
-
-def flag_text(flag: dict[str, Any], lang: str) -> str:
-    """A duplicate flag (``{"kind", "names"}``) in words."""
-    return message(f"batch_files.flag_{flag['kind']}", lang, names=", ".join(flag["names"]))
 
 
 def place_text(place: dict[str, Any] | str | None, lang: str) -> str:

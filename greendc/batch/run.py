@@ -153,7 +153,7 @@ def _assess_and_write(item: Item, sha256: str, reports: Path, options: BatchOpti
         from greendc.report.pdf import render_pdf
 
         pdf_path = Path(reports, base + ".pdf")
-        atomic_write(pdf_path, render_pdf(result, lang, result=data))
+        atomic_write(pdf_path, render_pdf(result, lang, result=data, html=html))
         record["pdf"] = pdf_path.name
     for pack in data["criteria"]:
         record["verdicts"][pack["pack"]] = pack["verdict"]

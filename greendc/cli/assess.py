@@ -20,7 +20,7 @@ from greendc.cli.common import (
 def _write_outputs(assessment, report: Path | None, json_path: str | None, lang: str,
                    template_dir: str | None, kind: str, xlsx: Path | None,
                    pdf: Path | None) -> None:
-    from greendc.report.html import write_html
+    from greendc.report.html import render_html
     from greendc.report.text import text_summary
 
     def echo(text: str) -> None:
@@ -33,14 +33,15 @@ def _write_outputs(assessment, report: Path | None, json_path: str | None, lang:
         echo(say("wrote_json", lang, path=assessment.write_json(json_path, data)))
     if not assessment.ok:
         raise assessment.error(lang)
+    html = render_html(assessment, lang, template_dir, kind, data) if report or pdf else None
     if report:
-        echo(say("wrote_report", lang,
-                 path=write_html(assessment, report, lang, template_dir, kind, data)))
+        report.write_text(html, encoding="utf-8")
+        echo(say("wrote_report", lang, path=report))
     if pdf:
         from greendc.report.pdf import write_pdf
 
-        echo(say("wrote_pdf", lang, path=write_pdf(assessment, pdf, lang, template_dir, kind,
-                                                   data)))
+        echo(say("wrote_pdf", lang, path=write_pdf(assessment, pdf, lang, result=data,
+                                                   html=html)))
     if xlsx:
         from greendc.report.excel import write_xlsx
 

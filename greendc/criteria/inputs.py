@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from greendc.criteria.loading import Rule
-from greendc.criteria.words import Text, field_words, metric_words, words
+from greendc.criteria.words import Text, field_words, metric_words
 from greendc.reference.loading import load_toml
+from greendc.reference.messages import LANGS, stored_reason
 from greendc.reference.places import locate, place_key
 
 
@@ -64,16 +65,24 @@ def threshold(rule: Rule, facts: Facts) -> tuple[Any, Text | None]:
     """
     if rule.parameter is None:
         return rule.threshold, None
-    spec = load_toml("parameters.toml")[rule.parameter]
-    _, scope = locate(facts.facility.get("province"))
-    values = [v for v in spec["values"] if v["scope"] == scope]
-    if not values:
+    spec, chosen = _parameter(rule.parameter, facts)
+    if chosen is None:
         return None, Text("no_parameter", {"parameter": {"en": spec["title_en"],
                                                          "zh": spec["title_zh"]},
                                            "province": facts.facility.get("province") or "?"})
-    dated = [v for v in values if v["year"] <= facts.year] or values
-    chosen = max(dated, key=lambda v: v["year"])
     return chosen["value"], None
+
+
+def _parameter(name: str, facts: Facts) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """A parameter's table and the value it takes for the facility: the latest one not after
+    the assessed year for the facility's province (the latest of all when every one is later)."""
+    spec = load_toml("parameters.toml")[name]
+    _, scope = locate(facts.facility.get("province"))
+    values = [v for v in spec["values"] if v["scope"] == scope]
+    if not values:
+        return spec, None
+    dated = [v for v in values if v["year"] <= facts.year] or values
+    return spec, max(dated, key=lambda v: v["year"])
 
 
 def parameter_year(rule: Rule, facts: Facts) -> Text | None:
@@ -91,12 +100,10 @@ def parameter_year(rule: Rule, facts: Facts) -> Text | None:
     """
     if rule.parameter is None:
         return None
-    spec = load_toml("parameters.toml")[rule.parameter]
-    _, scope = locate(facts.facility.get("province"))
-    years = [v["year"] for v in spec["values"] if v["scope"] == scope]
-    used = max([y for y in years if y <= facts.year] or years, default=None)
-    if used is None or used == facts.year:
+    spec, chosen = _parameter(rule.parameter, facts)
+    if chosen is None or chosen["year"] == facts.year:
         return None
+    used = chosen["year"]
     return Text("parameter_year", {"parameter": {"en": spec["title_en"], "zh": spec["title_zh"]},
                                    "used": used, "assessed": facts.year})
 
@@ -118,9 +125,8 @@ def observed(rule: Rule, facts: Facts) -> tuple[Any, dict[str, Any], Text | None
     if rule.metric in facts.metrics:
         entry = facts.metrics[rule.metric]
         if entry["value"] is None:
-            reason = (words(f"reason.{entry['reason_code']}", **(entry.get("reason_params")
-                                                                  or {}))
-                      if entry.get("reason_code") else entry.get("reason"))
+            reason = {lang: stored_reason(entry, "reason", "reason_code", lang)
+                      for lang in LANGS}
             return None, entry["basis"], Text("metric_missing", {
                 "metric": metric_words(rule.metric), "reason": reason})
         return entry["value"], entry["basis"], None

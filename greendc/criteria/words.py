@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from greendc.reference.columns import field_label, fields
-from greendc.reference.messages import LANGS, message, messages
+from greendc.reference.messages import LANGS, message, messages, stored_reason
 
 
 def words(key: str, **values: Any) -> dict[str, str]:
@@ -93,10 +93,10 @@ def provisional_words(basis: dict[str, Any]) -> dict[str, str] | str:
     dict or str
         ``{"en": ..., "zh": ...}``; the stored English text for a basis without a code.
     """
-    code = basis.get("provisional_code")
-    if not code:
+    if not basis.get("provisional_code"):
         return basis.get("provisional_reason") or ""
-    return words(f"reason.{code}", **(basis.get("provisional_params") or {}))
+    return {lang: stored_reason(basis, "provisional_reason", "provisional_code", lang)
+            for lang in LANGS}
 
 
 @dataclass(frozen=True)

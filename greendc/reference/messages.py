@@ -36,3 +36,14 @@ def message(key: str, lang: str = "en", /, **values: object) -> str:
     except KeyError:
         raise ConfigError(f"messages.toml has no entry {key!r} in {lang!r}") from None
     return text.format(**values) if values else text
+
+
+def stored_reason(record: dict, text_key: str, code_key: str, lang: str) -> str:
+    """A reason the result stored as English text (``record[text_key]``) beside its catalogue key
+    (``reason.<record[code_key]>``, values in ``<code_key without _code>_params``): the text in
+    ``lang``, or the stored text when the record carries no key (results of older versions)."""
+    code = record.get(code_key)
+    if not code:
+        return record.get(text_key) or ""
+    params = record.get(code_key.removesuffix("_code") + "_params") or {}
+    return message(f"reason.{code}", lang, **params)

@@ -69,7 +69,7 @@ def render_index(result, packs: list[str], lang: str) -> str:
     def problems(record: dict[str, Any]) -> list[Markup]:
         items = record["top_findings"] if record["status"] == "valid" else record["errors"]
         return [_problem(p, lang) for p in items] + [
-            Markup(escape(_flag(f, lang))) for f in record.get("flags", [])]
+            Markup(escape(flag_text(f, lang))) for f in record.get("flags", [])]
 
     env = environment(None)
     return env.get_template("index.html.j2").render(
@@ -94,7 +94,8 @@ def _problem(problem: dict[str, Any] | str, lang: str) -> Markup:
     return Markup("{}: {}").format(where, text) if where else text
 
 
-def _flag(flag: dict[str, Any], lang: str) -> str:
+def flag_text(flag: dict[str, Any], lang: str) -> str:
+    """A batch's duplicate flag (``{"kind", "names"}``) in words of ``lang``."""
     return message(f"batch_files.flag_{flag['kind']}", lang, names=", ".join(flag["names"]))
 
 

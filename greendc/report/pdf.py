@@ -37,9 +37,11 @@ def _refuse_urls(url: str, *args: Any, **kwargs: Any) -> dict:
 
 
 def render_pdf(assessment: Assessment, lang: str = "zh", template_dir: str | Path | None = None,
-               kind: str = "full", result: dict[str, Any] | None = None) -> bytes:
+               kind: str = "full", result: dict[str, Any] | None = None,
+               html: str | None = None) -> bytes:
     """The report of ``assessment`` as PDF bytes (A4, one section per page as the print CSS
-    says).
+    says); ``html`` is the report already rendered in ``lang`` and ``kind``, when the caller
+    has it.
 
     Raises
     ------
@@ -56,14 +58,15 @@ def render_pdf(assessment: Assessment, lang: str = "zh", template_dir: str | Pat
                            f"Debian package {CJK_FONT_PACKAGE} (apt-get install "
                            f"{CJK_FONT_PACKAGE}) or another font covering Chinese, or use "
                            "--lang en")
-    html = render_html(assessment, lang, template_dir, kind, result)
+    if html is None:
+        html = render_html(assessment, lang, template_dir, kind, result)
     return weasyprint.HTML(string=html, url_fetcher=_refuse_urls).write_pdf()
 
 
 def write_pdf(assessment: Assessment, path: str | Path, lang: str = "zh",
               template_dir: str | Path | None = None, kind: str = "full",
-              result: dict[str, Any] | None = None) -> Path:
+              result: dict[str, Any] | None = None, html: str | None = None) -> Path:
     """Write :func:`render_pdf` to ``path`` and return it."""
     path = Path(path)
-    path.write_bytes(render_pdf(assessment, lang, template_dir, kind, result))
+    path.write_bytes(render_pdf(assessment, lang, template_dir, kind, result, html))
     return path

@@ -16,7 +16,7 @@ from greendc.reference.columns import columns as column_roles
 from greendc.reference.columns import fields
 from greendc.reference.factors import fuels as fuel_table
 from greendc.reference.factors import grid_series
-from greendc.reference.messages import message, messages
+from greendc.reference.messages import message, messages, stored_reason
 from greendc.report.formatting import format_number, format_percent
 
 # Finding parameters that name one of greendc's own values: shown through their labels.
@@ -141,28 +141,19 @@ def label(kind: str, value: Any, lang: str) -> str:
 
 def reason_text(entry: dict[str, Any], lang: str) -> str:
     """Why a metric is missing, in ``lang``."""
-    code = entry.get("reason_code")
-    if not code:
-        return entry.get("reason", "")
-    return message(f"reason.{code}", lang, **(entry.get("reason_params") or {}))
+    return stored_reason(entry, "reason", "reason_code", lang)
 
 
 def provisional_text(basis: dict[str, Any], lang: str) -> str:
     """Why an annual figure is provisional, in ``lang``."""
-    code = basis.get("provisional_code")
-    if not code:
-        return basis.get("provisional_reason") or ""
-    return message(f"reason.{code}", lang, **(basis.get("provisional_params") or {}))
+    return stored_reason(basis, "provisional_reason", "provisional_code", lang)
 
 
 def category_source(result: dict[str, Any], lang: str) -> str:
     """Where the PUE measurement category came from, in ``lang``."""
     basis = (result["metrics"].get("pue") or {}).get("basis") or {}
-    code = basis.get("measurement_category_source_code")
-    if not code:
-        return basis.get("measurement_category_source") or ""
-    return message(f"reason.{code}", lang, **(basis.get("measurement_category_source_params")
-                                               or {}))
+    return stored_reason(basis, "measurement_category_source",
+                         "measurement_category_source_code", lang)
 
 
 def series_title(factor: dict[str, Any], lang: str) -> str:
