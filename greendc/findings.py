@@ -123,7 +123,12 @@ def errors(findings: list[Finding]) -> list[Finding]:
 def input_error(path: Path | str, key: str, place: Place | None = None, *,
                 code: str | None = None, **params: Any) -> InputError:
     """An :class:`~greendc.errors.InputError` whose message is the catalogue entry
-    ``input.<key>`` in every language; its reason code is ``code`` (default: ``key``)."""
-    translations = {lang: message(f"input.{key}", lang, **params) for lang in LANGS}
+    ``input.<key>`` in every language; its reason code is ``code`` (default: ``key``).  A
+    parameter given as ``{"en": ..., "zh": ...}`` is filled in per language."""
+    def in_(lang: str) -> dict[str, Any]:  # a parameter may itself be given per language
+        return {k: v[lang] if isinstance(v, dict) and lang in v else v
+                for k, v in params.items()}
+
+    translations = {lang: message(f"input.{key}", lang, **in_(lang)) for lang in LANGS}
     return InputError(path, translations["en"], place, code=code or key,
                       translations=translations)

@@ -180,11 +180,12 @@ def main() -> None:
     )
     ok("power_hourly.xlsx", kw_fac.sum(), kw_it.sum(), "mean power kW, hourly")
 
-    # 10. cumulative register readings, 13 readings for 12 months
+    # 10. cumulative register readings, 13 readings for 12 months: a reading taken on the 1st
+    # closes the month before, so 2025-01-01 ... 2026-01-01 cover January to December 2025
     start_fac, start_it = 1_000_000.0, 600_000.0
-    reg_fac = start_fac + np.r_[0, np.cumsum(FAC)]
-    reg_it = start_it + np.r_[0, np.cumsum(IT)]
-    periods = [dt.datetime(2024, 12, 1), *STARTS]
+    reg_fac = start_fac + np.r_[0, np.cumsum(FAC[:12])]
+    reg_it = start_it + np.r_[0, np.cumsum(IT[:12])]
+    periods = [*STARTS, dt.datetime(2026, 1, 1)]
     book_with(
         [["抄表月份", "总进线表底 (kWh)", "UPS输出读数 (kWh)"]]
         + [[p, float(a), float(b)] for p, a, b in zip(periods, reg_fac, reg_it, strict=True)],

@@ -198,12 +198,15 @@ def test_two_columns_for_one_quantity(tmp_path):
 
 
 def test_unknown_columns_are_reported_not_dropped_silently(tmp_path):
-    rows = [(dt.datetime(2025, m, 1), 950.0, 620.0, 3.0) for m in range(1, 13)]
+    rows = [(dt.datetime(2025, m, 1), 950.0, 620.0, 3.0, 1.0) for m in range(1, 13)]
     path = _messy_workbook(tmp_path / "extra.xlsx", rows,
-                           ["Period", "Facility energy (kWh)", "IT energy (kWh)", "Chiller COP"])
+                           ["Period", "Facility energy (kWh)", "IT energy (kWh)", "Chiller COP",
+                            "Hall 3 feed"])
     sub = read_submission(path)
-    (finding,) = [f for f in sub.findings if f.code == "unrecognised_column"]
-    assert finding.place.column == "Chiller COP"
+    (unknown,) = [f for f in sub.findings if f.code == "unrecognised_column"]
+    assert unknown.place.column == "Hall 3 feed" and unknown.severity == "warning"
+    (ruled_out,) = [f for f in sub.findings if f.code == "column_not_energy"]
+    assert ruled_out.place.column == "Chiller COP" and ruled_out.params["word"] == "cop"
 
 
 def test_damaged_xls_is_refused_with_advice(tmp_path):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from greendc.batch.mapping import MAPPING_FILE
 from greendc.findings import input_error
 from greendc.reference.settings import Limits
 
@@ -90,10 +91,13 @@ def discover(inbox: Path) -> list[Item]:
     Returns
     -------
     list of Item
+        Every file but the inbox's ``greendc-columns.toml``.
     """
     items: list[Item] = []
     for path in sorted(p for p in inbox.rglob("*") if p.is_file() or p.is_symlink()):
         name = path.relative_to(inbox).as_posix()
+        if name == MAPPING_FILE:
+            continue  # the reviewer's column mapping, read by the batch
         if path.is_symlink():
             items.append(Item(name, None, problem="symlink"))
         elif path.suffix.lower() == ".zip":

@@ -15,13 +15,14 @@ import os
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from greendc.assessment import assess
 from greendc.batch import registry
 from greendc.batch.inputs import SUBMISSION_SUFFIXES, Item, discover
+from greendc.batch.mapping import read_mapping_file
 from greendc.batch.outputs import atomic_write, safe_name, write_outputs
 from greendc.batch.pool import run_pool
 from greendc.errors import GreenDCError, InputError
@@ -213,6 +214,7 @@ def run_batch(inbox: str | Path, out: str | Path, options: BatchOptions | None =
         raise GreenDCError(f"{out}: cannot create the output folder: {exc.strerror}") from None
     started = time.perf_counter()
     items = discover(inbox)
+    mapping = read_mapping_file(inbox)
     connection = registry.connect(options.db or out / "greendc.sqlite")
     key = options.key()
     run_id = registry.start_run(connection, inbox, key, __version__)
@@ -221,7 +223,9 @@ def run_batch(inbox: str | Path, out: str | Path, options: BatchOptions | None =
     skipped = 0
     for item in items:
         sha = item.sha256()
-        earlier = registry.previous(connection, sha, key) if sha and not options.force else None
+        mine = replace(options, options=mapping.options_for(item.name, options.options))
+        earlier = (registry.previous(connection, sha, mine.key())
+                   if sha and not options.force else None)
         if earlier and earlier.get("report") and not (reports / earlier["report"]).exists():
             earlier = None  # its report is gone: assess again
         if earlier is not None:
@@ -230,7 +234,7 @@ def run_batch(inbox: str | Path, out: str | Path, options: BatchOptions | None =
             registry.store(connection, run_id, earlier, key)
             skipped += 1
         else:
-            todo.append((item, sha, str(reports), options))
+            todo.append((item, sha, str(reports), mine))
     total = len(items)
 
     def counts() -> tuple[int, int]:

@@ -9,8 +9,10 @@ import click
 
 from greendc.cli.common import (
     ALIASES,
+    COLUMNS,
     CRITERIA,
     LIMITS,
+    YEAR,
     json_option,
     lang_option,
     say,
@@ -75,13 +77,15 @@ def _write_outputs(assessment, report: Path | None, json_path: str | None, lang:
               help="The year's equal-value (primary) coal coefficient, to add an equal-value "
                    "tce figure beside the equivalent-value one.")
 @CRITERIA
+@COLUMNS
+@YEAR
 @ALIASES
 @LIMITS
 @lang_option("the report, the PDF, the Excel export and the summary printed here")
 def assess(submission: Path, report: Path | None, json_path: str | None, no_report: bool,
            kind: str, pdf: Path | None, xlsx: Path | None, template_dir: str | None,
-           grid_factor: str | None, coal_equal_value: float | None, criteria, aliases, limits,
-           lang: str) -> None:
+           grid_factor: str | None, coal_equal_value: float | None, criteria, columns, year,
+           aliases, limits, lang: str) -> None:
     """Assess one submission workbook or text table (.xlsx, .xlsm, .xls or .csv).
 
     Writes an HTML report and, on request, the JSON result, a PDF and an Excel export; prints
@@ -94,7 +98,8 @@ def assess(submission: Path, report: Path | None, json_path: str | None, no_repo
 
     options = Options(aliases=aliases, limits=limits,
                       grid=parse_grid_choice(grid_factor) if grid_factor else {},
-                      coal_equal_value_kgce_per_kwh=coal_equal_value, criteria=criteria)
+                      coal_equal_value_kgce_per_kwh=coal_equal_value, criteria=criteria,
+                      columns=columns, year=year)
     if report is None and not no_report:
         report = Path(f"{submission.stem}.report.html")
     _write_outputs(run(submission, options), None if no_report else report, json_path, lang,
@@ -105,10 +110,12 @@ def assess(submission: Path, report: Path | None, json_path: str | None, no_repo
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(dir_okay=False, path_type=Path))
 @json_option("the findings")
+@COLUMNS
+@YEAR
 @ALIASES
 @LIMITS
 @lang_option("the findings printed here")
-def validate(files: tuple[Path, ...], json_path: str | None, aliases, limits,
+def validate(files: tuple[Path, ...], json_path: str | None, columns, year, aliases, limits,
              lang: str) -> None:
     """Check submission files (.xlsx, .xlsm, .xls or .csv) and list every problem with its place.
 
@@ -120,7 +127,7 @@ def validate(files: tuple[Path, ...], json_path: str | None, aliases, limits,
     from greendc.reference.options import Options
     from greendc.validation import check_file
 
-    options = Options(aliases=aliases, limits=limits)
+    options = Options(aliases=aliases, limits=limits, columns=columns, year=year)
     checks = [check_file(path, options) for path in files]
     if json_path:
         text = json.dumps([c.to_dict() for c in checks], ensure_ascii=False, indent=2)
@@ -138,3 +145,37 @@ def validate(files: tuple[Path, ...], json_path: str | None, aliases, limits,
                 level = message(f"report.severity_{f.severity}", lang)
                 click.echo(f"  {level:<8} {f.code:<24} {where}: {f.message(lang)}")
     sys.exit(0 if all(c.usable for c in checks) else 1)
+
+
+@click.command()
+@click.argument("submission", type=click.Path(dir_okay=False, path_type=Path))
+@json_option("what was found")
+@COLUMNS
+@YEAR
+@ALIASES
+@LIMITS
+@lang_option("the description printed here")
+def inspect(submission: Path, json_path: str | None, columns, year, aliases, limits,
+            lang: str) -> None:
+    """Show what greendc reads in a file, before computing anything.
+
+    Per sheet: each header and the role it was given, with how (your --column, a known name,
+    the words in it), summed meters, units and where each came from, the period range and
+    granularity, and what was inferred or left out. When no table is found, the error lists
+    the headers seen with greendc's best guess and the --column options that would help.
+    """
+    import json
+
+    from greendc.reading.inspect import inspect_file
+    from greendc.reference.options import Options
+    from greendc.report.text import inspection_text
+
+    data = inspect_file(submission, Options(aliases=aliases, limits=limits, columns=columns,
+                                            year=year))
+    if json_path:
+        text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+        if json_path == "-":
+            click.echo(text)
+            return
+        Path(json_path).write_text(text + "\n", encoding="utf-8")
+    click.echo(inspection_text(data, lang))

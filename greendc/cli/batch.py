@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from greendc.cli.common import ALIASES, CRITERIA, LIMITS, lang_option, say
+from greendc.cli.common import ALIASES, COLUMNS, CRITERIA, LIMITS, YEAR, lang_option, say
 
 
 def _state_file() -> Path:
@@ -51,22 +51,27 @@ def _last_batch() -> Path | None:
 @click.option("--force", is_flag=True, help="Assess again files the registry already holds.")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
               help="Registry to use (share one across rounds) [default: OUTPUT/greendc.sqlite].")
+@COLUMNS
+@YEAR
 @ALIASES
 @LIMITS
 @lang_option("the reports, summary.xlsx, errors.csv, index.html and the progress printed here")
 def batch(inbox: Path, out_dir: Path, jobs: int, criteria, pdf: bool, force: bool,
-          db: Path | None, aliases, limits, lang: str) -> None:
+          db: Path | None, columns, year, aliases, limits, lang: str) -> None:
     """Assess every submission under INBOX (.xlsx, .xlsm, .xls, .csv and zip archives of them).
 
     Writes one report and JSON per file, summary.xlsx, index.html and errors.csv into OUTPUT and
-    records every outcome in an SQLite registry; a second run skips unchanged files. Exits 0
-    when the batch ran, whatever the verdicts.
+    records every outcome in an SQLite registry; a second run skips unchanged files. A
+    greendc-columns.toml in INBOX maps columns for every file or per file (`greendc docs
+    submission-format`); --column and --year win over it. Exits 0 when the batch ran, whatever
+    the verdicts.
     """
     from greendc.batch import BatchOptions, run_batch
     from greendc.reference.options import Options
 
     options = BatchOptions(jobs=jobs, lang=lang, force=force, db=db, pdf=pdf,
-                           options=Options(aliases=aliases, limits=limits, criteria=criteria))
+                           options=Options(aliases=aliases, limits=limits, criteria=criteria,
+                                           columns=columns, year=year))
     interactive = sys.stderr.isatty()
     last = [0.0]
 

@@ -71,6 +71,40 @@ CRITERIA = click.option("--criteria", metavar="PACK[,PACK]", callback=_read_crit
                              "each facility's location]; an empty string checks none.")
 
 
+def _role_names() -> str:
+    from greendc.reference.columns import columns
+
+    return ", ".join(c.short for c in columns().values())
+
+
+def _read_columns(ctx, param, value):
+    """--column ROLE=HEADER pairs, roles checked at parse time."""
+    from greendc.reference.options import Options
+
+    pairs = []
+    for text in value or ():
+        role, sep, target = text.partition("=")
+        if not sep or not role.strip() or not target.strip():
+            raise click.BadParameter(f"{text}: write ROLE=HEADER, e.g. it=\"Server hall load\" "
+                                     "or facility=C")
+        pairs.append((role.strip(), target.strip()))
+    try:
+        Options(columns=tuple(pairs)).column_mapping()
+    except GreenDCError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return tuple(pairs)
+
+
+COLUMNS = click.option("--column", "columns", multiple=True, metavar="ROLE=HEADER",
+                       callback=_read_columns,
+                       help="Which column holds a role, by header text or column letter, e.g. "
+                            "--column it=\"Server hall load\" --column facility=C; may be "
+                            "repeated; wins over recognition. ROLE: " + _role_names() + ".")
+YEAR = click.option("--year", type=click.IntRange(1990, 2100), metavar="YYYY",
+                    help="Year of months written without one (1月, Jan) when the title, the "
+                         "sheet name and the Facility sheet do not give it.")
+
+
 def _remember_lang(ctx, param, value):
     """Keep the command's language where the error guard finds it."""
     root = ctx.find_root()

@@ -14,7 +14,7 @@ import traceback
 
 import click
 
-from greendc.cli.assess import assess, validate
+from greendc.cli.assess import assess, inspect, validate
 from greendc.cli.authoring import demo, template
 from greendc.cli.batch import batch, history
 from greendc.cli.criteria import criteria
@@ -75,5 +75,5 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(dict)["debug"] = debug
 
 
-for command in (assess, validate, batch, history, criteria, template, demo, docs):
+for command in (assess, validate, inspect, batch, history, criteria, template, demo, docs):
     main.add_command(command)

@@ -16,9 +16,9 @@ The flow inside: :mod:`.sniff` (bytes and file type) -> :mod:`.workbook` or :mod
 :mod:`.tables`) -> :mod:`.energy` (values, periods, units) -> :mod:`.assemble`.
 """
 
-from greendc.reading.headers import ColumnSource
 from greendc.reading.periods import infer_granularity
 from greendc.reading.read import read_submission
+from greendc.reading.sources import ColumnSource
 from greendc.reading.submission import Submission
 
 __all__ = ["ColumnSource", "Submission", "infer_granularity", "read_submission"]

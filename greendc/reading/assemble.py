@@ -9,8 +9,8 @@ import pandas as pd
 
 from greendc.findings import Finding, Place, input_error
 from greendc.reading import energy as energy_tables
-from greendc.reading.headers import ColumnSource
 from greendc.reading.periods import infer_granularity
+from greendc.reading.sources import ColumnSource
 from greendc.reading.submission import Submission
 from greendc.reference.columns import columns as column_roles
 from greendc.reference.settings import Limits

@@ -23,7 +23,12 @@ from greendc.reading.headers import (
     resolve_columns,
     units_row,
 )
+from greendc.reading.periods import year_hint
+from greendc.reading.sources import frame_keys
 from greendc.reading.submission import Submission
+from greendc.reading.tables import to_number
+from greendc.reading.transposed import find_transposed, transposed_table
+from greendc.reading.unreadable import best_guesses, no_table_error
 from greendc.reference.options import Options
 from greendc.reference.settings import setting
 
@@ -83,43 +88,65 @@ def read_csv(path: Path, data: bytes, sha256: str, options: Options) -> Submissi
             raise input_error(path, "too_many_columns", Place(row=number), row=number,
                               fields=len(row),
                               limit=width)
-    header = find_header(head, options)
+    header = find_header(head, options, _column_number)
+    timezone = setting("ingest", "default_timezone")
+    first = [Finding("no_facility_sheet", "info")]
+    if encoding.startswith("gb18030 after"):
+        first.append(Finding("encoding_mismatch", "warning", Place(), {}))
     if header is None:
         if not head:
             raise input_error(path, "no_text_data", code="empty_file")
-        raise input_error(path, "no_energy_table_text", code="no_energy_table",
-                          rows=HEADER_SCAN_ROWS)
-    index, cells = header
-    header_line, header_cells = head[index]
-    under = head[index + 1] if index + 1 < len(head) else None
-    unit_row = units_row(under[1], cells) if under and under[0] == header_line + 1 else None
-    columns, findings = resolve_columns(path, None, header_line, header_cells, cells,
-                                        lambda i: str(i + 1), unit_row, None, options.aliases)
-    if encoding.startswith("gb18030 after"):
-        findings.append(Finding("encoding_mismatch", "warning", Place(), {}))
-    positions = {c.position: c.role for c in cells}
-    skip = header_line + (1 if unit_row else 0)
+        across = find_transposed(head, options)
+        if across is None:
+            raise no_table_error(path, "no_energy_table_text", None,
+                                 [(None, best_guesses(head, options))])
+        titles = [cell_text(v) for _, row in head[:across.index] for v in row]
+        raw = transposed_table(path, None, head, across, _column_number, None,
+                               year_hint(options.year, titles, None, None))
+        return assemble(path, sha256, "csv", {}, [raw], timezone, first)
+    header_line = head[header.index][0]
+    last_line = header_line + header.height - 1
+    below = header.index + header.height
+    under = head[below] if below < len(head) else None
+    unit_row = (units_row(under[1], header.cells)
+                if under and under[0] == last_line + 1 else None)
+    columns, findings = resolve_columns(path, None, header_line, header, _column_number,
+                                        unit_row, None)
+    keys = frame_keys(columns)
+    positions = {int(s.letter) - 1: k for k, s in keys.items()}
+    skip = last_line + (1 if unit_row else 0)
     body = [line for line in lines[skip:] if line.strip()]
     if not body:
         raise input_error(path, "no_data_rows", Place(row=header_line))
-    findings += _ragged(lines, skip, len(header_cells), delimiter)
+    findings += _ragged(lines, skip, len(head[header.index][1]), delimiter)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, skiprows=skip,
                             usecols=sorted(positions), skip_blank_lines=False,
-                            dtype={p: object for p, r in positions.items() if r == "period_start"},
+                            dtype={p: object for p, k in positions.items()
+                                   if k == "period_start"},
                             on_bad_lines="error", keep_default_na=False, na_values=[""])
     except (pd.errors.ParserError, ValueError) as exc:
         raise input_error(path, "bad_csv", error=str(exc)) from None
     frame = frame.rename(columns=positions)
-    for role in positions.values():  # rows shorter than the header: the ragged error says so
-        if role not in frame:
-            frame[role] = None
+    for key in positions.values():  # rows shorter than the header: the ragged error says so
+        if key not in frame:
+            frame[key] = None
     check_rows(path, None, len(frame), options.limits)
     rows = np.arange(len(frame)) + skip + 1
-    raw = energy_tables.RawTable(None, columns, frame, rows, findings)
-    timezone = setting("ingest", "default_timezone")
-    return assemble(path, sha256, "csv", {}, [raw], timezone,
-                     [Finding("no_facility_sheet", "info")])
+    titles = [cell_text(v) for _, row in head[:header.index] for v in row]
+    raw = energy_tables.RawTable(None, columns, frame, rows, findings,
+                                 year=year_hint(options.year, titles, None, None))
+    return assemble(path, sha256, "csv", {}, [raw], timezone, first)
+
+
+def _column_number(position: int) -> str:
+    return str(position + 1)
+
+
+def _is_note(line: str, delimiter: str) -> bool:
+    """A line of text without a number in it (a note, a source, a signature)."""
+    fields = [f.strip() for f in next(csv.reader([line], delimiter=delimiter)) if f.strip()]
+    return bool(fields) and all(to_number(f) is None for f in fields)
 
 
 def _ragged(lines: list[str], skip: int, width: int, delimiter: str) -> list[Finding]:
@@ -130,6 +157,11 @@ def _ragged(lines: list[str], skip: int, width: int, delimiter: str) -> list[Fin
         return []
     bad = [n for n in suspects
            if len(next(csv.reader([lines[n - 1]], delimiter=delimiter))) != width]
+    last = max((i for i, line in enumerate(lines, 1) if line.strip()), default=0)
+    while bad and bad[-1] == last and _is_note(lines[last - 1], delimiter):
+        bad.pop()  # a note under the table: the table reader ends the table there
+        last = max((i for i, line in enumerate(lines[:last - 1], 1) if line.strip()),
+                   default=0)
     if not bad:
         return []  # quoted delimiters only
     return [Finding("ragged_rows", "error", Place.for_rows(None, bad),

@@ -18,17 +18,25 @@ import pandas as pd
 from greendc.findings import Finding, Place, input_error
 from greendc.findings import errors as error_findings
 from greendc.reading.cells import FORMULA_WITHOUT_VALUE
-from greendc.reading.headers import ColumnSource
+from greendc.reading.meters import sum_parts, values_decide
 from greendc.reading.periods import infer_granularity, parse_periods, period_hours
+from greendc.reading.sources import ColumnSource, frame_keys
 from greendc.reference.columns import columns as column_roles
 from greendc.reference.columns import is_summable
+from greendc.reference.messages import message
 from greendc.reference.names import normalise
 from greendc.reference.settings import setting
 
 
 @dataclass
 class RawTable:
-    """An energy table as found: raw cell values by role, with their source rows."""
+    """An energy table as found: raw cell values by frame key, with their source rows.
+
+    ``frame`` has ``period_start`` and one column per meter (:func:`~greendc.reading.headers.
+    frame_keys`); ``text_cells`` holds, by frame key, the (position, text) of cells the reader
+    took out of a number column; ``year`` is the year of months written without one and where
+    it came from.
+    """
 
     sheet: str | None
     columns: dict[str, ColumnSource]
@@ -36,6 +44,8 @@ class RawTable:
     rows: np.ndarray
     findings: list[Finding] = field(default_factory=list)
     hidden: bool = False
+    text_cells: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    year: tuple[int, str] | None = None
 
 
 @dataclass
@@ -96,6 +106,33 @@ def _numbers(raw: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return values, text, formula
 
 
+def _with_text_cells(frame: pd.DataFrame, text_cells: dict[str, list[tuple[int, str]]]
+                     ) -> pd.DataFrame:
+    """The frame with the texts a typed reader took out of its columns put back."""
+    if not text_cells:
+        return frame
+    frame = frame.copy()
+    for key, cells in text_cells.items():
+        column = frame[key].astype(object)
+        positions = [p for p, _ in cells]
+        column.iloc[positions] = [t for _, t in cells]
+        frame[key] = column
+    return frame
+
+
+def _trailing_notes(periods_ok: np.ndarray, numbers: dict[str, np.ndarray]) -> np.ndarray:
+    """Rows after the last data row with no period and no number: notes, footnotes and
+    signatures under the table."""
+    has_number = np.zeros(len(periods_ok), dtype=bool)
+    for values in numbers.values():
+        has_number |= ~np.isnan(values)
+    data = periods_ok | has_number
+    notes = np.zeros(len(periods_ok), dtype=bool)
+    if data.any():
+        notes[np.flatnonzero(data)[-1] + 1:] = True
+    return notes
+
+
 def build(path: Path, raw: RawTable, timezone: str) -> tuple[Table | None, list[Finding]]:
     """The canonical table of ``raw`` and every finding met (all problems in one pass).
 
@@ -104,7 +141,7 @@ def build(path: Path, raw: RawTable, timezone: str) -> tuple[Table | None, list[
     path : Path
         The file, for error messages.
     raw : RawTable
-        The table as read: raw cell values by role and their source rows.
+        The table as read: raw cell values by meter and their source rows.
     timezone : str
         The facility's time zone; periods with UTC offsets are converted to it.
 
@@ -112,37 +149,56 @@ def build(path: Path, raw: RawTable, timezone: str) -> tuple[Table | None, list[
     -------
     table : Table or None
         Values in canonical units [kWh, m3, degC] indexed by period start (power integrated
-        over each period, registers differenced); None when errors leave no rows.
+        over each period, registers differenced, meters of one role summed); None when errors
+        leave no rows.
     findings : list of Finding
         The table's findings, errors included.
 
     Raises
     ------
     InputError
-        The table has no data rows, or holds power with irregular periods.
+        The table has no data rows, holds power with irregular periods, or has months
+        without a year and nothing says the year.
     """
     findings = list(raw.findings)
-    sheet, columns, frame, rows = raw.sheet, raw.columns, raw.frame, raw.rows
+    sheet, columns, rows = raw.sheet, raw.columns, raw.rows
+    frame = _with_text_cells(raw.frame, raw.text_cells)
     if raw.hidden:
         findings.append(Finding("hidden_sheet", "info", Place(sheet=sheet)))
-    values = [c for c in columns if c != "period_start"]
-    blank = frame[[*values, "period_start"]].isna().all(axis=1).to_numpy()
+    sources = {k: s for k, s in frame_keys(columns).items() if k != "period_start"}
+    blank = frame[[*sources, "period_start"]].isna().all(axis=1).to_numpy()
     frame, rows = frame.loc[~blank].reset_index(drop=True), rows[~blank]
     totals = _totals_mask(frame["period_start"])
     totals_frame, totals_rows = frame.loc[totals], rows[totals]
     frame, rows = frame.loc[~totals].reset_index(drop=True), rows[~totals]
     if frame.empty:
         raise input_error(path, "no_data_rows", Place(sheet=sheet))
-
-    def place(role: str, mask: np.ndarray) -> Place:
-        return rows_place(sheet, rows, mask, columns[role].header)
-
-    periods, bad, notes = parse_periods(frame["period_start"], timezone)
+    period_header = columns["period_start"].header
+    year, origin = raw.year or (None, None)
+    periods, bad, notes = parse_periods(frame["period_start"], timezone, year)
+    if "year_needed" in notes:
+        raise input_error(path, "year_needed", Place(sheet=sheet, column=period_header))
     for note in notes:
-        findings.append(Finding(note, "info", Place(sheet=sheet,
-                                                    column=columns["period_start"].header),
-                                {"timezone": timezone}))
+        params = {"timezone": timezone}
+        if note == "months_without_year":
+            note = "year_inferred"
+            params = {"year": year, "origin": origin, "origin_en": message(f"origin.{origin}"),
+                      "origin_zh": message(f"origin.{origin}", "zh")}
+        findings.append(Finding(note, "info", Place(sheet=sheet, column=period_header), params))
     missing = pd.isna(periods) & ~bad
+    parsed = {key: _numbers(frame[key]) for key in sources}
+    notes_mask = _trailing_notes(~(missing | bad), {k: v[0] for k, v in parsed.items()})
+    if notes_mask.any():
+        findings.append(_notes_finding(frame, rows, notes_mask, sheet, sources))
+        keep = ~notes_mask
+        frame, rows, periods = frame.loc[keep].reset_index(drop=True), rows[keep], periods[keep]
+        bad, missing = bad[keep], missing[keep]
+        parsed = {k: tuple(a[keep] for a in v) for k, v in parsed.items()}
+
+    def place(key: str, mask: np.ndarray) -> Place:
+        header = period_header if key == "period_start" else sources[key].header
+        return rows_place(sheet, rows, mask, header)
+
     if missing.any():
         findings.append(Finding("missing_period", "error", place("period_start", missing),
                                 {"count": int(missing.sum())}))
@@ -152,24 +208,24 @@ def build(path: Path, raw: RawTable, timezone: str) -> tuple[Table | None, list[
                                 {"count": int(bad.sum()), "text": str(first)}))
 
     converted: dict[str, np.ndarray] = {}
-    for role in values:
-        numbers, text, formula = _numbers(frame[role])
+    for key, source in sources.items():
+        numbers, text, formula = parsed[key]
         if text.any():
-            findings.append(Finding("text_in_number", "error", place(role, text),
+            findings.append(Finding("text_in_number", "error", place(key, text),
                                     {"count": int(text.sum()),
-                                     "text": str(frame[role][text].iloc[0])}))
+                                     "text": str(frame[key][text].iloc[0])}))
         if formula.any():
-            findings.append(Finding("formula_without_value", "error", place(role, formula),
+            findings.append(Finding("formula_without_value", "error", place(key, formula),
                                     {"count": int(formula.sum())}))
         infinite = np.isinf(numbers)
         if infinite.any():
-            findings.append(Finding("not_finite", "error", place(role, infinite),
+            findings.append(Finding("not_finite", "error", place(key, infinite),
                                     {"count": int(infinite.sum())}))
-        converted[role] = numbers * columns[role].factor
+        converted[key] = numbers * source.factor
 
     keep = ~(missing | bad)
     index = pd.DatetimeIndex(periods[keep], name="period_start")
-    energy = pd.DataFrame({r: v[keep] for r, v in converted.items()}, index=index)
+    energy = pd.DataFrame({k: v[keep] for k, v in converted.items()}, index=index)
     rows = rows[keep]
     if not energy.index.is_monotonic_increasing:
         order = np.argsort(energy.index.to_numpy(), kind="stable")
@@ -182,67 +238,85 @@ def build(path: Path, raw: RawTable, timezone: str) -> tuple[Table | None, list[
             findings.append(Finding("monthly_dates_moved", "info", Place(sheet=sheet)))
         energy.index = pd.DatetimeIndex(starts, name="period_start")
 
-    energy, rows, more = _power_and_registers(path, energy, rows, columns, sheet, granularity,
+    energy, rows, more = _power_and_registers(path, energy, rows, sources, sheet, granularity,
                                               step)
     findings += more
-    findings += _check_totals(totals_frame, totals_rows, energy, columns, sheet)
+    findings += _check_totals(totals_frame, totals_rows, energy, sources, sheet)
+    energy = sum_parts(energy, columns)
+    energy, columns, swapped = values_decide(energy, columns, sheet)
+    findings += swapped
     if error_findings(findings) and energy.empty:
         return None, findings
     return Table(sheet, columns, energy, rows, granularity, step), findings
 
 
+def _notes_finding(frame: pd.DataFrame, rows: np.ndarray, mask: np.ndarray, sheet: str | None,
+                   sources: dict[str, ColumnSource]) -> Finding:
+    texts = []
+    for _, row in frame.loc[mask, ["period_start", *sources]].iterrows():
+        texts += [str(v).strip() for v in row if isinstance(v, str) and v.strip()]
+    first = texts[0] if texts else ""
+    return Finding("notes_ignored", "info", Place.for_rows(sheet, rows[mask]),
+                   {"count": int(mask.sum()), "text": first[:60]})
+
+
 def _power_and_registers(path: Path, energy: pd.DataFrame, rows: np.ndarray,
-                         columns: dict[str, ColumnSource], sheet: str | None, granularity: str,
+                         sources: dict[str, ColumnSource], sheet: str | None, granularity: str,
                          step) -> tuple[pd.DataFrame, np.ndarray, list[Finding]]:
     findings: list[Finding] = []
-    power = [r for r, c in columns.items() if c.holds == "power"]
+    power = [k for k, c in sources.items() if c.holds == "power"]
     if power:
         if granularity == "irregular":
             raise input_error(path, "power_needs_regular_periods",
-                              Place(sheet=sheet, column=columns[power[0]].header))
+                              Place(sheet=sheet, column=sources[power[0]].header))
         hours = period_hours(energy.index, granularity, step)
-        for role in power:
-            energy[role] = energy[role].to_numpy() * hours
+        for key in power:
+            energy[key] = energy[key].to_numpy() * hours
             findings.append(Finding("power_integrated", "info",
-                                    Place(sheet=sheet, column=columns[role].header),
-                                    {"unit": columns[role].unit}))
-    registers = [r for r, c in columns.items() if c.holds == "register"]
+                                    Place(sheet=sheet, column=sources[key].header),
+                                    {"unit": sources[key].unit}))
+    registers = [k for k, c in sources.items() if c.holds == "register"]
     if not registers:
         return energy, rows, findings
-    for role in registers:
-        readings = energy[role].to_numpy()
-        used = np.diff(readings, prepend=np.nan)
-        backwards = used < 0
+    for key in registers:
+        readings = energy[key].to_numpy()
+        used = np.append(np.diff(readings), np.nan)  # reading i to i+1 belongs to period i
+        backwards = np.append(False, used[:-1] < 0)  # named at the later reading's row
         if backwards.any():
             findings.append(Finding("register_backwards", "error",
-                                    rows_place(sheet, rows, backwards, columns[role].header),
+                                    rows_place(sheet, rows, backwards, sources[key].header),
                                     {"count": int(backwards.sum())}))
-        energy[role] = used
-        findings.append(Finding("register_differenced", "info",
-                                Place(sheet=sheet, column=columns[role].header,
-                                      row=int(rows[0]) if len(rows) else None)))
-    summed = [r for r in energy.columns if is_summable(r)]
+        energy[key] = used
+        findings.append(Finding("register_periods", "info",
+                                Place(sheet=sheet, column=sources[key].header,
+                                      row=int(rows[-1]) if len(rows) else None),
+                                {"last": _stamp_text(energy.index[-1]) if len(energy) else ""}))
+    summed = [k for k, c in sources.items() if is_summable(c.name)]
     if set(summed) <= set(registers) and len(energy):
-        energy, rows = energy.iloc[1:], rows[1:]  # the first reading is the starting point
+        energy, rows = energy.iloc[:-1], rows[:-1]  # the last reading closes the last period
     return energy, rows, findings
 
 
+def _stamp_text(stamp: pd.Timestamp) -> str:
+    """A period start as the user wrote it: the date, with the time when it is not midnight."""
+    return str(stamp.date()) if stamp == stamp.normalize() else str(stamp)[:16]
+
+
 def _check_totals(totals: pd.DataFrame, totals_rows: np.ndarray, energy: pd.DataFrame,
-                  columns: dict[str, ColumnSource], sheet: str | None) -> list[Finding]:
+                  sources: dict[str, ColumnSource], sheet: str | None) -> list[Finding]:
     findings: list[Finding] = []
     tolerance = setting("ingest", "totals_tolerance")
     for (_, row), number in zip(totals.iterrows(), totals_rows, strict=True):
         findings.append(Finding("totals_row_excluded", "info", Place(sheet=sheet, row=int(number)),
                                 {"text": str(row["period_start"])}))
-        for role, source in columns.items():
-            if source.holds != "energy" or not is_summable(role) \
-                    or role not in energy:
+        for key, source in sources.items():
+            if source.holds != "energy" or not is_summable(source.name) or key not in energy:
                 continue
-            stated = pd.to_numeric(pd.Series([row[role]]), errors="coerce").iloc[0]
+            stated = pd.to_numeric(pd.Series([row[key]]), errors="coerce").iloc[0]
             if pd.isna(stated):
                 continue
             stated *= source.factor
-            summed = float(energy[role].sum())
+            summed = float(energy[key].sum())
             if abs(stated - summed) > tolerance * max(abs(summed), 1e-9):
                 findings.append(Finding("totals_mismatch", "warning",
                                         Place(sheet=sheet, row=int(number), column=source.header),

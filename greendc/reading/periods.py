@@ -21,9 +21,16 @@ _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _EN_MONTH = re.compile(r"^([A-Za-z]{3,9})[-\s']+(\d{2}|\d{4})$")
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2}):(\d{2}))?$")
 _SLASHED_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2}))?$")
-_ISO_LIKE = re.compile(r"^\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+ISO_LIKE = re.compile(r"^\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _MONTHS = {m.lower(): i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_MONTH_ONLY = re.compile(r"^\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:份)?\s*$")
+_CN_NUMBERS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
+_MONTH_NAMES = {**{m: i for m, i in _MONTHS.items()},
+                **{m.lower(): i for i, m in enumerate(
+                    ["January", "February", "March", "April", "May", "June", "July", "August",
+                     "September", "October", "November", "December"], 1)}, "sept": 9}
+YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 EXCEL_SERIAL_RANGE = (20000, 80000)  # 1954-10-03 to 2119-01-10: plausible meter dates
 
 
@@ -32,6 +39,35 @@ def _cn(m: re.Match) -> str:
     if m[4]:
         text += f" {int(m[4]):02d}:{int(m[5] or 0):02d}"
     return text
+
+
+def month_only(text: str) -> int | None:
+    """The month of a period written without its year (``1月``, ``十二月``, ``Jan``, ``March``).
+
+    Parameters
+    ----------
+    text : str
+        A period cell's text.
+
+    Returns
+    -------
+    int or None
+        The month (1-12); None when the text is not a month without a year.
+
+    >>> month_only("3月"), month_only("十二月"), month_only("Sept."), month_only("2025-03")
+    (3, 12, 9, None)
+    """
+    m = _MONTH_ONLY.match(text)
+    if m:
+        digits = m[1]
+        if digits.isdigit():
+            month = int(digits)
+        elif len(digits) == 1:
+            month = _CN_NUMBERS[digits]
+        else:  # 十一, 十二
+            month = 10 + _CN_NUMBERS.get(digits[1], 0) if digits[0] == "十" else 0
+        return month if 1 <= month <= 12 else None
+    return _MONTH_NAMES.get(text.strip().rstrip(".").lower())
 
 
 def parse_period_text(text: str) -> pd.Timestamp | None:
@@ -80,7 +116,8 @@ def parse_period_text(text: str) -> pd.Timestamp | None:
     return None
 
 
-def parse_periods(raw: pd.Series, timezone: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def parse_periods(raw: pd.Series, timezone: str,
+                  year: int | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Naive local timestamps of the period column, a mask of unreadable cells, and notes.
 
     Notes name conversions the reader made (``utc_offsets``, ``excel_serials``) so that they
@@ -99,8 +136,13 @@ def parse_periods(raw: pd.Series, timezone: str) -> tuple[np.ndarray, np.ndarray
         One per cell of ``raw``; NaT for blank and unreadable cells.
     bad : ndarray of bool
         Cells that hold something but cannot be read (or lie outside 1678-2261).
+    year : int, optional
+        The year of months written without one (``1月``, ``Jan``); a month lower than the one
+        before it starts the next year.  Without it such cells are unreadable and the notes
+        say ``year_needed``.
     notes : list of str
-        ``utc_offsets`` and/or ``excel_serials`` when those conversions were made.
+        ``utc_offsets``, ``excel_serials``, ``months_without_year`` (read with ``year``) or
+        ``year_needed`` when those conversions were made or needed.
     """
     notes: list[str] = []
     n = len(raw)
@@ -134,17 +176,27 @@ def parse_periods(raw: pd.Series, timezone: str) -> tuple[np.ndarray, np.ndarray
             out[local.index] = local.dt.tz_convert(timezone).dt.tz_localize(None)
             notes.append("utc_offsets")
         else:
-            iso = text.str.match(_ISO_LIKE)
+            iso = text.str.match(ISO_LIKE)
             parsed = pd.to_datetime(text[iso].str.replace(r"[/.]", "-", regex=True),
                                     format="ISO8601", errors="coerce")
             out[parsed.index] = parsed
+            current, last_month, bare_months = year, 0, False
             for idx in text.index[~iso.to_numpy()]:
                 try:
                     stamp = parse_period_text(text[idx])
                 except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
                     stamp = None
+                month = month_only(text[idx]) if stamp is None else None
+                if month is not None:
+                    bare_months = True
+                    if current is not None:
+                        current += month < last_month  # 7月 ... 12月, 1月: the next year
+                        last_month = month
+                        stamp = pd.Timestamp(year=current, month=month, day=1)
                 if stamp is not None:
                     out[idx] = stamp
+            if bare_months:
+                notes.append("months_without_year" if year is not None else "year_needed")
     bad |= (out.isna().to_numpy() & raw.notna().to_numpy()
             & raw.map(lambda v: bool(str(v).strip())).to_numpy(dtype=bool))
     return (*_in_range(out, bad), notes)
@@ -229,3 +281,38 @@ def period_hours(index: pd.DatetimeIndex, granularity: str,
     if granularity == "monthly":
         return index.days_in_month.to_numpy() * 24.0
     return np.full(len(index), step / pd.Timedelta(hours=1))
+
+
+def year_hint(option: int | None, titles: list[str], sheet: str | None,
+              reporting_start: str | None) -> tuple[int, str] | None:
+    """The year of months written without one, and where it came from.
+
+    Parameters
+    ----------
+    option : int or None
+        The user's ``--year``; it wins.
+    titles : list of str
+        Texts above the table's header (its title), searched in order.
+    sheet : str or None
+        The sheet's name.
+    reporting_start : str or None
+        The Facility sheet's reporting-period start (ISO date).
+
+    Returns
+    -------
+    tuple or None
+        (year, origin) with origin ``option``, ``title``, ``sheet`` or ``facility``; None when
+        nothing gives a year.
+    """
+    if option is not None:
+        return int(option), "option"
+    for text in titles:
+        m = YEAR_IN_TEXT.search(text)
+        if m:
+            return int(m[1]), "title"
+    m = YEAR_IN_TEXT.search(sheet or "")
+    if m:
+        return int(m[1]), "sheet"
+    if reporting_start:
+        return int(str(reporting_start)[:4]), "facility"
+    return None

@@ -11,8 +11,8 @@ import pandas as pd
 
 from greendc.findings import Finding, Place
 from greendc.reading.excel import column_letter
-from greendc.reading.headers import ColumnSource
 from greendc.reading.periods import infer_granularity
+from greendc.reading.sources import ColumnSource
 from greendc.reference.columns import columns as column_roles
 
 

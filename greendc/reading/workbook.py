@@ -19,17 +19,22 @@ from greendc.findings import Finding, Place, input_error
 from greendc.reading import energy as energy_tables
 from greendc.reading.assemble import assemble, check_rows
 from greendc.reading.cells import SheetError, XlsxBook
-from greendc.reading.excel import column_letter
+from greendc.reading.excel import column_index, column_letter
 from greendc.reading.headers import (
     HEADER_SCAN_ROWS,
-    ColumnSource,
+    Header,
+    cell_text,
     find_header,
     resolve_columns,
     units_row,
 )
 from greendc.reading.isolate import IsolationError, run_bounded
+from greendc.reading.periods import year_hint
+from greendc.reading.sources import ColumnSource, frame_keys
 from greendc.reading.submission import Submission
 from greendc.reading.tables import read_key_values, read_records
+from greendc.reading.transposed import find_transposed, transposed_table
+from greendc.reading.unreadable import best_guesses, no_table_error
 from greendc.reading.xls import XlsBook
 from greendc.reference.columns import SMALL_TABLE_NAMES, sheet_index
 from greendc.reference.names import name_variants
@@ -120,18 +125,31 @@ def read_workbook(path: Path, data: bytes, sha256: str, kind: str,
         candidates.remove(named["energy"])
         candidates.insert(0, named["energy"])
     raw_tables = []
+    seen = []
     for sheet in candidates:
         head = _grid(path, book, sheet, HEADER_SCAN_ROWS)
-        header = find_header(head, options)
-        if header is None:
+        header = find_header(head, options, column_letter)
+        titles = [cell_text(v) for _, row in head[:header.index if header else len(head)]
+                  for v in row if isinstance(v, str)]
+        year = year_hint(options.year, titles, sheet, facility.get("reporting_period_start"))
+        if header is not None:
+            raw_tables.append(_raw_table(path, data, book, kind, sheet, head, header,
+                                         declared_unit, options, year))
             continue
-        raw_tables.append(_raw_table(path, data, book, kind, sheet, head, header, declared_unit,
-                                     options))
+        across = find_transposed(head, options)
+        if across is not None:
+            titles = [cell_text(v) for _, row in head[:across.index] for v in row
+                      if isinstance(v, str)]
+            year = year_hint(options.year, titles, sheet,
+                             facility.get("reporting_period_start"))
+            raw_tables.append(transposed_table(path, sheet, _grid(path, book, sheet, None),
+                                               across, column_letter, declared_unit, year))
+            continue
+        seen.append((sheet, best_guesses(head, options)))
     if not raw_tables:
         if all(not _grid(path, book, s, HEADER_SCAN_ROWS) for s in names):
             raise input_error(path, "empty_workbook")
-        raise input_error(path, "no_energy_table", Place(sheet=named.get("energy")),
-                          rows=HEADER_SCAN_ROWS)
+        raise no_table_error(path, "no_energy_table", Place(sheet=named.get("energy")), seen)
 
     tables = {}
     for name in SMALL_TABLE_NAMES:
@@ -149,44 +167,50 @@ def read_workbook(path: Path, data: bytes, sha256: str, kind: str,
     return submission
 
 
-def _raw_table(path: Path, data: bytes, book, kind: str, sheet: str, head, header,
-               declared_unit: str | None, options: Options) -> energy_tables.RawTable:
-    index, cells = header
-    header_row, row = head[index]
-    under = head[index + 1] if index + 1 < len(head) else None
-    unit_row = units_row(under[1], cells) if under and under[0] == header_row + 1 else None
-    columns, findings = resolve_columns(path, sheet, header_row, row, cells, column_letter,
-                                        unit_row, declared_unit, options.aliases)
-    first_data_row = header_row + (2 if unit_row else 1)
+def _raw_table(path: Path, data: bytes, book, kind: str, sheet: str, head, header: Header,
+               declared_unit: str | None, options: Options,
+               year: tuple[int, str] | None) -> energy_tables.RawTable:
+    header_row = head[header.index][0]
+    last_header_row = header_row + header.height - 1
+    below = header.index + header.height
+    under = head[below] if below < len(head) else None
+    unit_row = (units_row(under[1], header.cells)
+                if under and under[0] == last_header_row + 1 else None)
+    columns, findings = resolve_columns(path, sheet, header_row, header, column_letter,
+                                        unit_row, declared_unit)
+    first_data_row = last_header_row + (2 if unit_row else 1)
+    keys = frame_keys(columns)
     frame = rows = None
-    if kind == "xlsx":
-        loaded = _fastexcel_body(path, data, sheet, head, index, columns, bool(unit_row),
+    text_cells: dict[str, list[tuple[int, str]]] = {}
+    if kind == "xlsx" and header.height == 1:
+        loaded = _fastexcel_body(path, data, sheet, head, header.index, keys, bool(unit_row),
                                  options.limits)
         if loaded is not None:
-            frame, rows, cell_findings = loaded
-            findings += cell_findings
-            if frame[[c for c in columns if c != "period_start"]].isna().any(axis=None):
-                findings += _formula_cells(book, sheet, columns)
-    if frame is None:  # .xls, or a sheet fastexcel names differently: read every cell
+            frame, rows, text_cells = loaded
+            if frame[[k for k in keys if k != "period_start"]].isna().any(axis=None):
+                findings += _formula_cells(book, sheet, keys)
+    if frame is None:  # .xls, two-row headers, or a sheet fastexcel names differently
         grid = [(r, cells_) for r, cells_ in _grid(path, book, sheet, None)
                 if r >= first_data_row]
         check_rows(path, sheet, len(grid), options.limits)
-        positions = {c.position: c.role for c in cells}
+        positions = {k: column_index(s.letter) for k, s in keys.items()}
         rows = np.array([r for r, _ in grid], dtype=int)
-        frame = pd.DataFrame({role: [cells_[p] if p < len(cells_) else None
-                                     for _, cells_ in grid] for p, role in positions.items()})
-        if frame.empty:
-            frame = pd.DataFrame({role: [] for role in positions.values()}, dtype=object)
+        frame = pd.DataFrame({k: [cells_[p] if p < len(cells_) else None
+                                  for _, cells_ in grid] for k, p in positions.items()},
+                             dtype=object if not grid else None)
     return energy_tables.RawTable(sheet, columns, frame, rows, findings,
-                                  hidden=sheet in book.hidden)
+                                  hidden=sheet in book.hidden, text_cells=text_cells, year=year)
 
 
 def _fastexcel_body(path: Path, data: bytes, sheet: str, head, index: int,
-                    columns: dict[str, ColumnSource], skip_units: bool, limits: Limits):
-    """The data rows read by fastexcel, or None when its view of the sheet differs from ours."""
+                    keys: dict[str, ColumnSource], skip_units: bool, limits: Limits):
+    """The data rows read by fastexcel and the texts it found in number columns (by frame
+    key), or None when its view of the sheet differs from ours."""
     first_row = head[0][0]  # fastexcel's rows start at the first row holding a value
     header_row = head[index][0]
-    wanted = {c.header: role for role, c in columns.items()}
+    wanted = {c.header: key for key, c in keys.items()}
+    if len(wanted) != len(keys):
+        return None  # two columns under one header text
     try:
         loaded = run_bounded(limits, _fastexcel_load, data, sheet, header_row - first_row,
                              skip_units, list(wanted))
@@ -204,14 +228,7 @@ def _fastexcel_body(path: Path, data: bytes, sheet: str, head, index: int,
     for position, name, detail in errors:
         text = _CELL_TEXT.search(detail)
         bad.setdefault(wanted[name], []).append((position, text[1] if text else detail))
-    findings = []
-    for role, cells in bad.items():
-        mask = np.zeros(len(frame), dtype=bool)
-        mask[[r for r, _ in cells]] = True
-        findings.append(Finding("text_in_number", "error",
-                                energy_tables.rows_place(sheet, rows, mask, columns[role].header),
-                                {"count": len(cells), "text": cells[0][1]}))
-    return frame, rows, findings
+    return frame, rows, bad
 
 
 _CELL_TEXT = re.compile(r'String\("(.*)"\)')
@@ -242,8 +259,8 @@ def _fastexcel_load(data: bytes, sheet: str, header_row: int, skip_units: bool,
             sheet_data.total_height, errors)
 
 
-def _formula_cells(book, sheet: str, columns: dict[str, ColumnSource]) -> list[Finding]:
-    letters = {c.letter for c in columns.values()}
+def _formula_cells(book, sheet: str, keys: dict[str, ColumnSource]) -> list[Finding]:
+    letters = {c.letter for c in keys.values()}
     refs = [r for r in book.formula_cells_without_value(sheet, limit=200)
             if r.rstrip("0123456789") in letters]
     if not refs:

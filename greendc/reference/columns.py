@@ -36,6 +36,7 @@ class Column:
     help_zh: str
     help_en: str
     aliases: tuple[str, ...]
+    short: str = ""
 
     def header(self, lang: str = "zh") -> str:
         """The bilingual header greendc writes, primary language first, unit in brackets."""
@@ -91,8 +92,20 @@ def columns() -> MappingProxyType:
             help_zh=spec.get("help_zh", ""),
             help_en=spec.get("help_en", ""),
             aliases=tuple(spec["aliases"]),
+            short=spec.get("short", name),
         )
     return MappingProxyType(out)
+
+
+def role_named(name: str) -> str | None:
+    """The canonical role for a name a user types: its short name (``it``), its canonical name
+    (``it_energy_kwh``) or its template header (``IT设备用电量``); None when none matches."""
+    key = normalise(name)
+    for column in columns().values():
+        if key in {normalise(column.short), normalise(column.name), normalise(column.zh),
+                   normalise(column.en)}:
+            return column.name
+    return None
 
 
 @cache

@@ -12,7 +12,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from greendc.reference.columns import Aliases
+from greendc.errors import ConfigError
+from greendc.reference.columns import Aliases, role_named
+from greendc.reference.columns import columns as column_roles
 from greendc.reference.settings import Limits
 
 
@@ -31,6 +33,11 @@ class Options:
         (empty: chosen by rule from the province and the reporting year)
     coal_equal_value_kgce_per_kwh : the year's equal-value coal coefficient [kgce/kWh], when the
         user gives it
+    columns : explicit column mapping, (role, header) pairs: the role's short or canonical name
+        (``it``, ``it_energy_kwh``) and the header text or column letter (``C``) it is in; they
+        win over every name and over recognition by meaning
+    year : the year of periods written without one (``1月``, ``Jan``), when the file does not
+        say it
     """
 
     aliases: Aliases = ()
@@ -38,11 +45,31 @@ class Options:
     criteria: tuple[str, ...] | None = None
     grid: dict[str, Any] = field(default_factory=dict)
     coal_equal_value_kgce_per_kwh: float | None = None
+    columns: tuple[tuple[str, str], ...] = ()
+    year: int | None = None
+
+    def column_mapping(self) -> dict[str, str]:
+        """The ``columns`` mapping as canonical role -> header text or column letter.
+
+        Raises
+        ------
+        ConfigError
+            A role name is unknown (the message lists the roles).
+        """
+        out = {}
+        for name, target in self.columns:
+            role = role_named(name)
+            if role is None:
+                known = ", ".join(c.short for c in column_roles().values())
+                raise ConfigError(f"--column {name}=...: unknown role {name!r}; roles: {known}")
+            out[role] = target
+        return out
 
     def key(self) -> str:
         """A short stable digest of every option that can change a result."""
         described = {"aliases": [[role, list(names)] for role, names in self.aliases],
                      "limits": sorted(self.limits.changes), "criteria": self.criteria,
-                     "grid": self.grid, "coal": self.coal_equal_value_kgce_per_kwh}
+                     "grid": self.grid, "coal": self.coal_equal_value_kgce_per_kwh,
+                     "columns": [list(pair) for pair in self.columns], "year": self.year}
         text = json.dumps(described, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

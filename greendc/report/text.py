@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from greendc.assessment import Assessment
+from greendc.findings import Place
 from greendc.reference.messages import message
 
 SHOWN = ("ttm_pue", "wue_l_per_kwh", "cue_kgco2_per_kwh", "ref", "ere", "it_utilisation",
@@ -74,3 +75,47 @@ def format_metric(metric: dict) -> str:
     if unit in ("tce", "tCO2"):
         return f"{value:,.0f} {unit}"
     return f"{value:.3f}" + (f" {unit}" if unit != "1" else "")
+
+
+def inspection_text(data: dict, lang: str = "en") -> str:
+    """The reader's findings (:func:`~greendc.reading.inspect.inspect_file`) as plain text.
+
+    Parameters
+    ----------
+    data : dict
+        The inspection.
+    lang : str
+        ``zh`` or ``en``.
+
+    Returns
+    -------
+    str
+        One line for the file, one per sheet and role (and meter), then what was inferred,
+        what was not used and the problems, each with its place.
+    """
+    def word(group: str, value: str | None) -> str:
+        return message(f"{group}.{value.replace(' ', '_')}", lang) if value else "-"
+
+    period = data["period"]
+    lines = [message("cli.inspect_file", lang, file=data["file"], type=data["type"],
+                     start=period["start"], end=period["end"],
+                     granularity=message(f"report.granularity_values.{period['granularity']}",
+                                         lang), rows=period["rows"])]
+    for sheet, roles in data["sheets"].items():
+        lines.append(message("cli.inspect_sheet", lang, sheet=sheet or "-"))
+        for role in roles:
+            c = data["columns"][role]
+            lines.append(message("cli.inspect_column", lang, role=c[f"role_{lang}"],
+                                 header=c["header"], column=c["column"], unit=c["unit"] or "-",
+                                 unit_from=word("unit_origin", c["unit_from"]),
+                                 how=word("recognised", c["recognised_by"])))
+            for part in c.get("parts", ()):
+                lines.append(message("cli.inspect_part", lang, header=part["header"],
+                                     column=part["column"], unit=part["unit"] or "-"))
+    for key in ("inferences", "ignored", "problems"):
+        if data[key]:
+            lines.append(message(f"cli.inspect_{key}", lang))
+            for f in data[key]:
+                where = Place.from_dict(f["place"]).describe(lang)
+                lines.append(f"  - {where + ': ' if where else ''}{f['message'][lang]}")
+    return "\n".join(lines)

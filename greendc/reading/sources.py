@@ -1,0 +1,60 @@
+"""Where each canonical column of a submission came from: :class:`ColumnSource`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ColumnSource:
+    """Where a canonical column came from and how its values become canonical units.
+
+    ``holds`` is ``energy`` (per period), ``power`` (mean power over the period, integrated
+    over the period's hours) or ``register`` (cumulative readings, differenced).  A role read
+    from several meters has ``parts``, one source each, summed after conversion.
+    """
+
+    name: str
+    header: str
+    letter: str
+    unit: str | None
+    factor: float
+    holds: str = "energy"
+    sheet: str | None = None
+    how: str | None = None          # how the role was recognised (see recognise.MAPPING ...)
+    unit_origin: str = "header"
+    parts: tuple[ColumnSource, ...] = ()
+    row: int | None = None          # the row of a quantity in a table with periods as columns
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"header": self.header, "sheet": self.sheet, "column": self.letter,
+               "unit": self.unit, "holds": self.holds, "factor_to_canonical": self.factor,
+               "recognised_by": self.how, "unit_from": self.unit_origin}
+        if self.row is not None:
+            out["row"] = self.row
+        if self.parts:
+            out["parts"] = [p.to_dict() for p in self.parts]
+        return out
+
+    def frame_keys(self) -> dict[str, ColumnSource]:
+        """The raw-frame column of each meter of this role: the role itself, or one per part."""
+        if not self.parts:
+            return {self.name: self}
+        return {f"{self.name}@{p.letter}": p for p in self.parts}
+
+
+def frame_keys(columns: dict[str, ColumnSource]) -> dict[str, ColumnSource]:
+    """Every raw-frame column of ``columns`` with its source (parts listed one by one).
+
+    Parameters
+    ----------
+    columns : dict of str to ColumnSource
+        Role -> source.
+
+    Returns
+    -------
+    dict of str to ColumnSource
+        Frame key (the role, or ``role@letter`` for each meter of a summed role) -> source.
+    """
+    return {k: s for source in columns.values() for k, s in source.frame_keys().items()}

@@ -1,0 +1,129 @@
+"""Header recognition by meaning (issue 13): two corpora written by people who did not see the
+vocabulary, unit tests of the parts, and the mapping that wins over recognition."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from greendc import InputError, Options, assess
+from greendc.reading.recognise import MAPPING, MEANING, recognise, split_part
+from greendc.reference.columns import role_named
+
+DATA = Path(__file__).parent / "data"
+CORPORA = ["header_corpus.csv", "header_corpus_holdout.csv"]
+
+
+def _corpus(name: str) -> list[tuple[str, str | None]]:
+    with open(DATA / name, encoding="utf-8", newline="") as f:
+        return [(r["header"], None if r["role"] == "none" else role_named(r["role"]))
+                for r in csv.DictReader(f)]
+
+
+@pytest.mark.parametrize("name", CORPORA)
+def test_corpus_is_large_enough(name):
+    rows = _corpus(name)
+    assert sum(role is not None for _, role in rows) >= 200 or name.endswith("holdout.csv")
+    assert sum(role is None for _, role in rows) >= 40
+    assert all(role_named(r) for r in {"facility", "it", "period"})
+
+
+@pytest.mark.parametrize("name", CORPORA)
+def test_corpus_recognised_with_no_wrong_assignment(name):
+    rows = _corpus(name)
+    wrong = [(h, want, got) for h, want in rows
+             if (got := recognise(h).role) is not None and got != want]
+    assert not wrong, wrong
+    positives = [(h, want) for h, want in rows if want is not None]
+    missed = [h for h, want in positives if recognise(h).role != want]
+    assert 1 - len(missed) / len(positives) >= 0.98, missed
+
+
+@pytest.mark.parametrize("header, role", [
+    ("IT设备总用电量", "it_energy_kwh"),          # a specific role beats the word 总
+    ("空调总用电量", "cooling_energy_kwh"),
+    ("机柜空调用电", "cooling_energy_kwh"),       # 空调 (3) beats 机柜 (2)
+    ("冷却塔补水量（m³）", "water_m3"),           # the unit rules out cooling energy
+    ("Return water temperature", None),         # a temperature, never water
+    ("Total facility power (kW)", None),        # kW by meaning: maybe a peak, not taken
+    ("平均总功率（kW）", "facility_energy_kwh"),   # ... unless it says mean
+    ("UPS输入电量", None),
+    ("功率因数", None), ("IT负载率(%)", None), ("机柜数", None), ("最大需量(kW)", None),
+])
+def test_recognition_cases(header, role):
+    assert recognise(header).role == role
+
+
+def test_meter_numbers_are_parts():
+    assert split_part("1#进线电量") == ("进线电量", "1#")
+    assert split_part("UPS2 output") == ("ups output", "2")
+    assert split_part("B楼IT用电量")[1] == "b楼"
+    assert split_part("10kV进线电量")[1] is None  # a voltage is no meter number
+    found = recognise("Facility meter M1 reading")
+    assert (found.role, found.part, found.register, found.how) == (
+        "facility_energy_kwh", "m1", True, MEANING)
+
+
+def _sheet(path: Path, header: list[str], rows: list[list]) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+MONTHS = [dt.datetime(2025, m, 1) for m in range(1, 13)]
+
+
+def test_column_mapping_by_letter_and_header_wins(tmp_path):
+    fac = [1000.0 + m for m in range(12)]
+    it = [700.0 + m for m in range(12)]
+    path = _sheet(tmp_path / "m.xlsx", ["Month", "Hall 3 feed (kWh)", "Bay load (kWh)"],
+                  [[d, f, i] for d, f, i in zip(MONTHS, fac, it, strict=True)])
+    with pytest.raises(InputError) as caught:
+        assess(path)
+    text = str(caught.value)
+    assert caught.value.code == "no_energy_table"
+    assert '"Hall 3 feed (kWh)"' in text and '--column facility=' in text
+    result = assess(path, Options(columns=(("facility", "B"), ("it", "Bay load (kWh)")))).to_dict()
+    assert result["energy"]["facility_kwh"] == pytest.approx(sum(fac))
+    assert result["metrics"]["pue"]["value"] == pytest.approx(sum(fac) / sum(it))
+    assert result["input"]["columns"]["facility_energy_kwh"]["recognised_by"] == MAPPING
+
+
+def test_mapping_beats_a_wrong_reading_by_meaning(tmp_path):
+    # the operator's "Server load" is in truth the building total: the mapping says so
+    fac = [1000.0] * 12
+    it = [800.0] * 12
+    path = _sheet(tmp_path / "w.xlsx", ["Month", "Server load (kWh)", "IT (kWh)"],
+                  [[d, f, i] for d, f, i in zip(MONTHS, fac, it, strict=True)])
+    result = assess(path, Options(columns=(("facility", "Server load (kWh)"),))).to_dict()
+    assert result["energy"]["it_kwh"] == pytest.approx(sum(it))
+    assert result["metrics"]["pue"]["value"] == pytest.approx(1.25)
+
+
+def test_values_decide_when_meaning_swapped_the_roles(tmp_path):
+    # both read by meaning, and the column read as IT is the larger one in every month
+    path = _sheet(tmp_path / "v.xlsx", ["月份", "服务器用电量(kWh)", "全站用电量(kWh)"],
+                  [[d, 1300.0, 1000.0] for d in MONTHS])
+    result = assess(path).to_dict()
+    (decided,) = [f for f in result["findings"] if f["code"] == "values_decided"]
+    assert decided["severity"] == "warning"
+    assert result["metrics"]["pue"]["value"] == pytest.approx(1.3)
+    assert result["input"]["columns"]["facility_energy_kwh"]["header"] == "服务器用电量(kWh)"
+    # a known name is not overruled: the error stands
+    path = _sheet(tmp_path / "k.xlsx", ["月份", "IT设备用电量(kWh)", "总用电量(kWh)"],
+                  [[d, 1300.0, 1000.0] for d in MONTHS])
+    result = assess(path)
+    assert not result.ok and "it_above_facility" in {f.code for f in result.findings}
+
+
+def test_unknown_role_in_mapping_is_one_clear_error():
+    with pytest.raises(Exception, match="unknown role 'server'"):
+        Options(columns=(("server", "B"),)).column_mapping()
