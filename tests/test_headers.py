@@ -127,3 +127,92 @@ def test_values_decide_when_meaning_swapped_the_roles(tmp_path):
 def test_unknown_role_in_mapping_is_one_clear_error():
     with pytest.raises(Exception, match="unknown role 'server'"):
         Options(columns=(("server", "B"),)).column_mapping()
+
+
+# --- the command line: --column, --year, inspect, and the inbox's mapping file -------------
+
+def _months_workbook(path: Path, title: str | None, sheet: str = "Sheet") -> Path:
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    if title:
+        ws.append([title])
+    ws.append(["月份", "Hall feed (kWh)", "IT负载电量（kWh）"])
+    for m in range(1, 13):
+        ws.append([f"{m}月", 1200.0, 1000.0])
+    book.save(path)
+    return path
+
+
+def test_cli_year_and_column_options(tmp_path):
+    from click.testing import CliRunner
+
+    from greendc.cli import main
+
+    path = _months_workbook(tmp_path / "y.xlsx", None)
+    runner = CliRunner()
+    out = runner.invoke(main, ["assess", str(path), "--no-report", "--lang", "en"])
+    assert out.exit_code == 1 and "--year 2025" in out.output and out.output.count("\n") == 1
+    out = runner.invoke(main, ["assess", str(path), "--no-report", "--lang", "en",
+                               "--year", "2024"])
+    # no facility column is recognised ("Hall feed"): the error says how to name it
+    assert out.exit_code == 1 and "--column facility=" in out.output
+    assert out.output.count("\n") == 1 and "Traceback" not in out.output
+    out = runner.invoke(main, ["assess", str(path), "--no-report", "--lang", "zh", "--json", "-",
+                               "--column", "facility=B", "--year", "2024"])
+    assert out.exit_code == 0, out.output
+    import json
+
+    data = json.loads(out.stdout)
+    assert data["period"]["start"] == "2024-01-01" and data["period"]["end"] == "2024-12-31"
+    assert data["metrics"]["pue"]["value"] == pytest.approx(1.2)
+    (year,) = [f for f in data["findings"] if f["code"] == "year_inferred"]
+    assert year["params"]["origin"] == "option"
+    out = runner.invoke(main, ["assess", str(path), "--column", "server=B"])
+    assert out.exit_code == 2 and "unknown role 'server'" in out.output
+
+
+def test_cli_inspect_text_and_json(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from greendc.cli import main
+
+    path = _months_workbook(tmp_path / "i.xlsx", "2023年度数据中心用电统计")
+    runner = CliRunner()
+    args = ["inspect", str(path), "--column", "facility=Hall feed (kWh)"]
+    out = runner.invoke(main, [*args, "--json", "-"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert data["period"] == {"start": "2023-01-01", "end": "2023-12-01",
+                              "granularity": "monthly", "rows": 12}
+    assert data["columns"]["facility_energy_kwh"]["recognised_by"] == "mapping"
+    assert data["columns"]["it_energy_kwh"]["recognised_by"] == "meaning"
+    assert {f["code"] for f in data["inferences"]} >= {"role_from_meaning", "year_inferred"}
+    zh = runner.invoke(main, [*args, "--lang", "zh"]).output
+    en = runner.invoke(main, [*args, "--lang", "en"]).output
+    assert "取自表格标题" in zh and "IT设备用电量 ← “IT负载电量（kWh）”" in zh
+    assert "taken from the table's title" in en and "IT energy <-" in en
+    for word in ("monthly", "meaning", "header", "recognised"):
+        assert word not in zh
+
+
+def test_batch_reads_the_inbox_mapping_file(tmp_path):
+    from greendc.batch import BatchOptions, run_batch
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _months_workbook(inbox / "a.xlsx", "2025年能耗")
+    _months_workbook(inbox / "b.xlsx", None)
+    (inbox / "greendc-columns.toml").write_text(
+        '[columns]\nfacility = "B"\n[files."b.xlsx"]\nyear = 2024\n', encoding="utf-8")
+    result = run_batch(inbox, tmp_path / "out", BatchOptions(jobs=1, lang="en"))
+    status = {r["name"]: r["status"] for r in result.records}
+    assert status == {"a.xlsx": "valid", "b.xlsx": "valid"}  # the mapping file is no submission
+    import json
+
+    starts = {r["name"]: json.loads((tmp_path / "out" / "reports" / r["report"])
+                                    .with_suffix(".json").read_text(encoding="utf-8")
+                                    )["period"]["start"] for r in result.records}
+    assert starts == {"a.xlsx": "2025-01-01", "b.xlsx": "2024-01-01"}

@@ -80,7 +80,7 @@ def assemble(path: Path, sha256: str, file_type: str, facility: dict[str, Any],
             column = column_roles()[role]
             raise input_error(path, "missing_column", Place(sheet=tables[0].sheet),
                               en=column.en, zh=column.zh, header_en=column.header("en"),
-                              header_zh=column.header("zh"))
+                              header_zh=column.header("zh"), short=column.short)
     if tables:
         energy, row_numbers, row_sheets, found = energy_tables.combine(tables)
         findings += found
