@@ -216,3 +216,27 @@ def test_batch_reads_the_inbox_mapping_file(tmp_path):
                                     .with_suffix(".json").read_text(encoding="utf-8")
                                     )["period"]["start"] for r in result.records}
     assert starts == {"a.xlsx": "2025-01-01", "b.xlsx": "2024-01-01"}
+
+
+def test_multiplier_column_refuses_instead_of_reading_low(tmp_path):
+    # 关口表倍率 = 200: the readings must be multiplied; greendc says so rather than guess
+    readings = [[dt.datetime(2025, m, 1), 5000.0 + 100 * m, 200, 400000.0 + 15000 * m]
+                for m in range(1, 13)]
+    path = _sheet(tmp_path / "x.xlsx", ["抄表日期", "关口表表码（kWh）", "关口表倍率",
+                                        "UPS输出表码（kWh）"], readings)
+    result = assess(path)
+    assert not result.ok
+    codes = {f.code for f in result.findings if f.severity == "error"}
+    assert "multiplier_not_applied" in codes and "values_decided" not in {
+        f.code for f in result.findings}  # a swap to PUE 150 is never made
+
+
+def test_repeated_column_option_sums_meters_without_numbers(tmp_path):
+    rows = [[d, 600.0, 500.0, 800.0] for d in MONTHS]
+    path = _sheet(tmp_path / "ab.xlsx", ["日期", "A路（kWh）", "B路（kWh）", "机房（kWh）"], rows)
+    options = Options(columns=(("facility", "B"), ("facility", "C"), ("it", "D")))
+    data = assess(path, options).to_dict()
+    assert data["energy"]["facility_kwh"] == pytest.approx(1100.0 * 12)
+    assert data["metrics"]["pue"]["value"] == pytest.approx(1100 / 800)
+    parts = data["input"]["columns"]["facility_energy_kwh"]["parts"]
+    assert [p["column"] for p in parts] == ["B", "C"]

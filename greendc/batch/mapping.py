@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from greendc.errors import ConfigError
+from greendc.reference.columns import role_named
 from greendc.reference.options import Options
 
 MAPPING_FILE = "greendc-columns.toml"
@@ -51,11 +52,18 @@ class MappingFile:
         Returns
         -------
         Options
-            With ``columns`` = file-wide, then per-file, then command-line pairs (later pairs
-            win) and ``year`` = command line, else per file, else file-wide.
+            With ``columns``: per role, the command line's columns, else the file's for this
+            file, else the file-wide ones; ``year`` likewise.
         """
         columns, year = self.files.get(name) or self.files.get(name.split("!")[0], ((), None))
-        merged = (*self.columns, *columns, *options.columns)
+        by_role: dict[str, tuple[tuple[str, str], ...]] = {}
+        for pairs in (self.columns, columns, options.columns):  # a later source wins per role
+            given: dict[str, tuple[tuple[str, str], ...]] = {}
+            for role, target in pairs:
+                key = role_named(role) or role
+                given[key] = (*given.get(key, ()), (role, target))
+            by_role.update(given)
+        merged = tuple(pair for pairs in by_role.values() for pair in pairs)
         chosen = options.year if options.year is not None else (year or self.year)
         if merged == options.columns and chosen == options.year:
             return options

@@ -23,8 +23,10 @@ from greendc.reading.sources import ColumnSource
 from greendc.reference import units
 from greendc.reference.columns import Column
 from greendc.reference.columns import columns as column_roles
+from greendc.reference.messages import message
 from greendc.reference.names import normalise
 from greendc.reference.options import Options
+from greendc.reference.vocabulary import vocabulary
 
 HEADER_SCAN_ROWS = 50  # rows searched for the header of a table
 _VALUE_LIKE = re.compile(r"^(?=.*\d)[\d\s\-/.:,年月日时分秒T+]+$")  # dates and numbers, not headers
@@ -99,21 +101,24 @@ def _match(texts: dict[int, str], options: Options, letter) -> tuple[list[Header
     """Recognised cells and the recognitions of the texts that took no role."""
     targets = options.column_mapping()
     by_position: dict[int, str] = {}
-    for role, target in targets.items():
-        if _LETTERS.match(target):
-            by_position[column_index(target.upper())] = role
-        else:
+    for role, wanted in targets.items():
+        for target in wanted:
+            if _LETTERS.match(target):
+                by_position[column_index(target.upper())] = role
+                continue
             key = normalise(target)
             for c, text in texts.items():
                 if normalise(text) == key or normalise(units.split_header(text)[0]) == key:
                     by_position[c] = role
+    several = {r for r in by_position.values() if list(by_position.values()).count(r) > 1}
     cells, others = [], []
     mapped_roles = set(by_position.values())
     for c, text in texts.items():
         found = recognise(text, options.aliases)
-        if c in by_position:
+        if c in by_position:  # meters the user named together are parts, by column
+            part = letter(c) if by_position[c] in several else found.part
             cells.append(HeaderCell(c, text, by_position[c], found.unit, found.register,
-                                    found.part, MAPPING, found))
+                                    part, MAPPING, found))
         elif found.role and found.role not in mapped_roles:
             cells.append(HeaderCell(c, text, found.role, found.unit, found.register, found.part,
                                     found.how, found))
@@ -121,7 +126,8 @@ def _match(texts: dict[int, str], options: Options, letter) -> tuple[list[Header
             others.append(found)
     for c, role in by_position.items():  # a mapped letter whose header cell is empty
         if c not in texts:
-            cells.append(HeaderCell(c, letter(c), role, None, False, None, MAPPING))
+            cells.append(HeaderCell(c, letter(c), role, None, False,
+                                    letter(c) if role in several else None, MAPPING))
     return sorted(cells, key=lambda h: h.position), others
 
 
@@ -298,6 +304,8 @@ def _role_names(role: str) -> dict[str, str]:
 
 def _not_used(found: Recognition, sheet: str | None, header_row: int) -> Finding:
     place = Place(sheet=sheet, row=header_row, column=found.text)
+    if found.excluded in vocabulary().multipliers:
+        return Finding("multiplier_not_applied", "error", place, {"header": found.text})
     if found.excluded:
         return Finding("column_not_energy", "info", place,
                        {"header": found.text, "word": found.excluded})
@@ -350,7 +358,10 @@ def _source(path: Path, sheet: str | None, header_row: int, cell: HeaderCell, le
     if origin != "header":
         findings.append(Finding("unit_from_elsewhere", "info",
                                 Place(sheet=sheet, row=header_row, column=cell.text),
-                                {"unit": unit, "origin": origin}))
+                                {"unit": unit, "origin": origin,
+                                 **{f"origin_{lang}": message(
+                                     f"unit_origin.{origin.replace(' ', '_')}", lang)
+                                    for lang in ("en", "zh")}}))
     return ColumnSource(role, cell.text, letter(cell.position), unit, factor,
                         "register" if cell.register else holds, sheet, cell.how, origin)
 

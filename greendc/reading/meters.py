@@ -16,6 +16,7 @@ from greendc.reading.recognise import MAPPING, MEANING, VALUES
 from greendc.reading.sources import ColumnSource
 from greendc.reference.columns import columns as column_roles
 from greendc.reference.names import FACILITY, IT
+from greendc.reference.settings import setting
 
 
 def sum_parts(energy: pd.DataFrame, columns: dict[str, ColumnSource]) -> pd.DataFrame:
@@ -73,6 +74,10 @@ def values_decide(energy: pd.DataFrame, columns: dict[str, ColumnSource], sheet:
     both = energy[[FACILITY, IT]].dropna()
     if both.empty or (both[IT] > both[FACILITY]).mean() <= 0.5:
         return energy, columns, []
+    swapped_pue = both[IT].sum() / both[FACILITY].sum() if both[FACILITY].sum() > 0 else 0.0
+    if not setting("plausibility", "pue_min") <= swapped_pue <= setting("plausibility",
+                                                                         "pue_max"):
+        return energy, columns, []  # swapping would not make sense either: the error stands
     energy = energy.rename(columns={FACILITY: IT, IT: FACILITY})
     columns = {**columns, FACILITY: replace(it, name=FACILITY, how=VALUES),
                IT: replace(facility, name=IT, how=VALUES)}

@@ -174,7 +174,7 @@ def _by_meaning(text: str, label: str, unit: str | None, register: bool,
     words = tuple(dict.fromkeys(vocab.scan(label)))
     excluded = next((w for w in words if w in vocab.excluded), None)
     if excluded is None:
-        excluded = next((p.pattern for p in vocab.exclude_patterns if p.search(label)), None)
+        excluded = next((m[0] for p in vocab.exclude_patterns if (m := p.search(label))), None)
     if excluded is not None:
         return Recognition(text, None, None, unit, register, part, words=words,
                            excluded=excluded)

@@ -48,8 +48,9 @@ class Options:
     columns: tuple[tuple[str, str], ...] = ()
     year: int | None = None
 
-    def column_mapping(self) -> dict[str, str]:
-        """The ``columns`` mapping as canonical role -> header text or column letter.
+    def column_mapping(self) -> dict[str, tuple[str, ...]]:
+        """The ``columns`` mapping as canonical role -> header texts or column letters (a role
+        given several columns is read from several meters, summed).
 
         Raises
         ------
@@ -62,7 +63,7 @@ class Options:
             if role is None:
                 known = ", ".join(c.short for c in column_roles().values())
                 raise ConfigError(f"--column {name}=...: unknown role {name!r}; roles: {known}")
-            out[role] = target
+            out[role] = (*out.get(role, ()), target)
         return out
 
     def key(self) -> str:

@@ -53,6 +53,7 @@ class Vocabulary:
     general_roles: frozenset[str]               # roles whose words count last (facility total)
     parts: tuple[re.Pattern, ...]
     mean_words: frozenset[str]                  # words that make kW a mean power
+    multipliers: frozenset[str]                 # meter multipliers (倍率): refused
 
     def scan(self, folded: str) -> list[str]:
         """The vocabulary words found in a folded header, left to right, without overlaps
@@ -81,6 +82,9 @@ def vocabulary() -> Vocabulary:
     spelled |= {_key(fold(w)): fold(w) for ws in data["kinds"].values() for w in ws}
     spelled |= {_key(fold(w)): fold(w) for w in data["exclude"]["words"]}
     mean_words = {_key(fold(w)) for w in data["power"]["mean_words"]}
+    multipliers = {_key(fold(w)) for w in data["exclude"]["multipliers"]}
+    excluded |= multipliers
+    spelled |= {_key(fold(w)): fold(w) for w in data["exclude"]["multipliers"]}
     spelled |= {_key(fold(w)): fold(w) for w in data["power"]["mean_words"]}
     everything = sorted(spelled.values(), key=len, reverse=True)
     # A longer token found first hides the words inside it (用水量 holds 用水): it speaks for them.
@@ -103,4 +107,5 @@ def vocabulary() -> Vocabulary:
     return Vocabulary(float(scoring["strong"]), float(scoring["threshold"]),
                       float(scoring["margin"]), words, role_weights,
                       {w: frozenset(k) for w, k in kinds.items()}, frozenset(excluded),
-                      patterns, frozenset(general), parts, frozenset(mean_words))
+                      patterns, frozenset(general), parts, frozenset(mean_words),
+                      frozenset(multipliers))
