@@ -55,6 +55,7 @@ class Header:
     cells: list[HeaderCell]
     texts: dict[int, str]
     others: list[Recognition] = field(default_factory=list)  # texts that took no role
+    units_from: str = "units row"  # where units beside the header stand (a 单位 column across)
 
 
 def cell_text(value: object) -> str:
@@ -269,8 +270,8 @@ def resolve_columns(path: Path, sheet: str | None, header_row: int, header: Head
     sources = {}
     for role, cells in by_role.items():
         cells = _one_meter_set(path, sheet, header_row, role, cells, letter, findings)
-        parts = [_source(path, sheet, header_row, c, letter, unit_row, declared_unit, findings)
-                 for c in cells]
+        parts = [_source(path, sheet, header_row, c, letter, (unit_row, header.units_from),
+                         declared_unit, findings) for c in cells]
         for cell in cells:
             if cell.how == MEANING and cell.recognition is not None:
                 findings.append(Finding("role_from_meaning", "info",
@@ -342,8 +343,9 @@ def _one_meter_set(path: Path, sheet: str | None, header_row: int, role: str,
 
 
 def _source(path: Path, sheet: str | None, header_row: int, cell: HeaderCell, letter,
-            unit_row: dict[int, str] | None, declared_unit: str | None,
+            units_beside: tuple[dict[int, str] | None, str], declared_unit: str | None,
             findings: list[Finding]) -> ColumnSource:
+    unit_row, beside = units_beside
     role = cell.role
     column = column_roles()[role]
     if column.kind == "time":
@@ -351,7 +353,7 @@ def _source(path: Path, sheet: str | None, header_row: int, cell: HeaderCell, le
                             cell.how)
     unit, origin = cell.unit, "header"
     if unit is None and unit_row and cell.position in unit_row:
-        unit, origin = unit_row[cell.position], "units row"
+        unit, origin = unit_row[cell.position], beside
     if unit is None and declared_unit and column.kind == "energy":
         unit, origin = declared_unit, "Facility sheet"
     factor, holds = _unit_factor(path, sheet, header_row, cell, column, unit)

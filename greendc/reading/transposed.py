@@ -162,7 +162,7 @@ def transposed_table(path: Path, sheet: str, grid: list[tuple[int, list[Any]]], 
                 unit_row[r] = unit
         positions = [*across.periods, *([across.totals] if across.totals is not None else [])]
         values[r] = [row[c] if c < len(row) else None for c in positions]
-    header = Header(across.index, 1, cells, texts)
+    header = Header(across.index, 1, cells, texts, units_from="unit column")
     columns, more = resolve_columns(path, sheet, across.row, header, str, unit_row or None,
                                     declared_unit)
     columns = {role: _with_row(source) for role, source in columns.items()}

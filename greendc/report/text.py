@@ -106,7 +106,9 @@ def inspection_text(data: dict, lang: str = "en") -> str:
         for role in roles:
             c = data["columns"][role]
             lines.append(message("cli.inspect_column", lang, role=c[f"role_{lang}"],
-                                 header=c["header"], column=c["column"], unit=c["unit"] or "-",
+                                 header=c["header"], unit=c["unit"] or "-",
+                                 column=message("place.row", lang, row=c["row"])
+                                 if c.get("row") and role != "period_start" else c["column"],
                                  unit_from=word("unit_origin", c["unit_from"]),
                                  how=word("recognised", c["recognised_by"])))
             for part in c.get("parts", ()):
