@@ -22,7 +22,6 @@ from greendc.cli.common import (
 def _write_outputs(assessment, report: Path | None, json_path: str | None, lang: str,
                    template_dir: str | None, kind: str, xlsx: Path | None,
                    pdf: Path | None) -> None:
-    from greendc.report.html import render_html
     from greendc.report.text import text_summary
 
     def echo(text: str) -> None:
@@ -35,7 +34,11 @@ def _write_outputs(assessment, report: Path | None, json_path: str | None, lang:
         echo(say("wrote_json", lang, path=assessment.write_json(json_path, data)))
     if not assessment.ok:
         raise assessment.error(lang)
-    html = render_html(assessment, lang, template_dir, kind, data) if report or pdf else None
+    html = None
+    if report or pdf:
+        from greendc.report.html import render_html
+
+        html = render_html(assessment, lang, template_dir, kind, data)
     if report:
         report.write_text(html, encoding="utf-8")
         echo(say("wrote_report", lang, path=report))

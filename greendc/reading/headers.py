@@ -314,6 +314,8 @@ def _not_used(found: Recognition, sheet: str | None, header_row: int) -> Finding
         roles = [r for r, _ in found.candidates]
         return Finding("ambiguous_column", "warning", place,
                        {"header": found.text, "roles": " / ".join(roles),
+                        **{f"roles_{lang}": " / ".join(getattr(column_roles()[r], lang)
+                                                       for r in roles) for lang in ("en", "zh")},
                         "options": " ".join(f'--column {column_roles()[r].short}="{found.text}"'
                                             for r in roles)})
     return Finding("unrecognised_column", "warning", place, {"header": found.text, "roles": ""})
