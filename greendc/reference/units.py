@@ -22,13 +22,13 @@ def registry():
 
     pint is imported here, at the first conversion, and keeps its parsed definitions in the
     user's cache folder (``:auto:``), which cuts building the registry from about 0.3-0.7 s to
-    0.05 s; where that folder cannot be used the registry is built without it.
+    0.05 s; where that cache cannot be used, for any reason, the registry is built without it.
     """
     import pint
 
     try:
         ureg = pint.UnitRegistry(cache_folder=":auto:")
-    except OSError:
+    except Exception:  # an unwritable folder, or a cache file half written by another process
         ureg = pint.UnitRegistry(cache_folder=None)
     with resources.as_file(resources.files(DATA_PACKAGE).joinpath("units.txt")) as path:
         ureg.load_definitions(str(path))
