@@ -80,6 +80,20 @@ def _grid(path: Path, book, sheet: str, max_rows: int | None) -> list[tuple[int,
         raise input_error(path, "unreadable_sheet", Place(sheet=sheet), error=str(exc)) from None
 
 
+FIRST_LOOK_ROWS = 10  # most headers stand in the first rows: look there before reading 50
+
+
+def _head(path: Path, book, sheet: str, options: Options) -> tuple[list, Header | None]:
+    """The first rows of a sheet and the header in them: the first ten rows are streamed and,
+    unless they hold a header with the two rows under it (sub-labels, units), the first 50."""
+    head = _grid(path, book, sheet, FIRST_LOOK_ROWS)
+    header = find_header(head, options, column_letter)
+    if header is None or header.index + 3 > len(head):
+        head = _grid(path, book, sheet, HEADER_SCAN_ROWS)
+        header = find_header(head, options, column_letter)
+    return head, header
+
+
 def read_workbook(path: Path, data: bytes, sha256: str, kind: str,
                   options: Options) -> Submission:
     """Read a submission workbook (.xlsx, .xlsm or .xls) from its bytes.
@@ -127,8 +141,7 @@ def read_workbook(path: Path, data: bytes, sha256: str, kind: str,
     raw_tables = []
     seen = []
     for sheet in candidates:
-        head = _grid(path, book, sheet, HEADER_SCAN_ROWS)
-        header = find_header(head, options, column_letter)
+        head, header = _head(path, book, sheet, options)
         titles = [cell_text(v) for _, row in head[:header.index if header else len(head)]
                   for v in row if isinstance(v, str)]
         year = year_hint(options.year, titles, sheet, facility.get("reporting_period_start"))
