@@ -240,3 +240,14 @@ def test_repeated_column_option_sums_meters_without_numbers(tmp_path):
     assert data["metrics"]["pue"]["value"] == pytest.approx(1100 / 800)
     parts = data["input"]["columns"]["facility_energy_kwh"]["parts"]
     assert [p["column"] for p in parts] == ["B", "C"]
+
+
+def test_average_and_maximum_rows_under_the_table_are_not_data(tmp_path):
+    rows = [[f"2025-{m:02d}", 1300.0 + m, 1000.0] for m in range(1, 13)]
+    rows += [["合计", sum(1300.0 + m for m in range(1, 13)), 12000.0], ["平均", 1306.5, 1000.0],
+             ["最大值", 1312.0, 1000.0]]
+    data = assess(_sheet(tmp_path / "s.xlsx", ["月份", "总用电量(kWh)", "IT用电量(kWh)"],
+                         rows)).to_dict()
+    assert data["energy"]["facility_kwh"] == pytest.approx(sum(1300.0 + m for m in range(1, 13)))
+    codes = [f["code"] for f in data["findings"]]
+    assert codes.count("summary_row_excluded") == 2 and "totals_mismatch" not in codes

@@ -82,10 +82,11 @@ def rows_place(sheet: str | None, rows: np.ndarray, mask: np.ndarray, header: st
     return Place.for_rows(sheet, rows[mask], header)
 
 
-def _totals_mask(raw: pd.Series) -> np.ndarray:
+def _totals_mask(raw: pd.Series, key: str = "totals_words") -> np.ndarray:
+    """Rows whose period cell is one of the ``[ingest] key`` words (合计, Total ...)."""
     if pd.api.types.is_datetime64_any_dtype(raw) or pd.api.types.is_numeric_dtype(raw):
         return np.zeros(len(raw), dtype=bool)  # no text, so no totals row
-    words = {normalise(w) for w in setting("ingest", "totals_words")}
+    words = {normalise(w) for w in setting("ingest", key)}
     return raw.map(lambda v: isinstance(v, str) and normalise(v) in words).to_numpy(
         dtype=bool)
 
@@ -170,7 +171,12 @@ def build(path: Path, raw: RawTable, timezone: str) -> tuple[Table | None, list[
     frame, rows = frame.loc[~blank].reset_index(drop=True), rows[~blank]
     totals = _totals_mask(frame["period_start"])
     totals_frame, totals_rows = frame.loc[totals], rows[totals]
-    frame, rows = frame.loc[~totals].reset_index(drop=True), rows[~totals]
+    summary = _totals_mask(frame["period_start"], "summary_words")
+    for number, text in zip(rows[summary], frame["period_start"][summary], strict=True):
+        findings.append(Finding("summary_row_excluded", "info",
+                                Place(sheet=sheet, row=int(number)), {"text": str(text)}))
+    frame, rows = (frame.loc[~(totals | summary)].reset_index(drop=True),
+                   rows[~(totals | summary)])
     if frame.empty:
         raise input_error(path, "no_data_rows", Place(sheet=sheet))
     period_header = columns["period_start"].header

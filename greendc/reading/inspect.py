@@ -17,7 +17,8 @@ from greendc.reference.options import Options
 INFERENCES = ("role_from_meaning", "meters_summed", "header_rows_combined", "transposed_table",
               "year_inferred", "notes_ignored", "register_periods", "unit_from_elsewhere",
               "power_integrated", "values_decided", "totals_row_excluded", "parts_not_summed",
-              "monthly_dates_moved", "combined_sheets", "utc_offsets", "excel_serials")
+              "monthly_dates_moved", "combined_sheets", "utc_offsets", "excel_serials",
+              "summary_row_excluded")
 IGNORED = ("unrecognised_column", "ambiguous_column", "column_not_energy", "blank_columns")
 
 
