@@ -27,7 +27,7 @@ from greendc.reading.sniff import Source
 from greendc.reading.submission import Submission
 from greendc.reference import factors
 from greendc.reference.columns import fields
-from greendc.reference.messages import message
+from greendc.reference.messages import LANGS, message
 from greendc.reference.names import DC, FACILITY, IT, SUBSYSTEMS
 from greendc.reference.options import Options
 from greendc.savings import assess_measures, path_to_target
@@ -241,7 +241,9 @@ def assess_submission(sub: Submission, options: Options | None = None) -> Assess
                       column=fields("measures")["declared_savings_kwh"].label("zh")),
                 {"technology": entry["technology"] or "?", "declared": entry["declared_kwh"],
                  "measured": entry["kwh"], "excess": entry["declared_excess"],
-                 "method": entry["method"]}))
+                 "method": entry["method"],
+                 **{f"method_{lang}": message(f"report.method_names.{entry['method']}", lang)
+                    for lang in LANGS}}))
     return result
 
 
