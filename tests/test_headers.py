@@ -251,3 +251,33 @@ def test_average_and_maximum_rows_under_the_table_are_not_data(tmp_path):
     assert data["energy"]["facility_kwh"] == pytest.approx(sum(1300.0 + m for m in range(1, 13)))
     codes = [f["code"] for f in data["findings"]]
     assert codes.count("summary_row_excluded") == 2 and "totals_mismatch" not in codes
+
+
+def test_readings_without_a_register_word_are_not_read_as_energy(tmp_path):
+    # a BMS export of midnight readings whose header has no register word greendc knows
+    days = [dt.datetime(2025, 1, 1) + dt.timedelta(days=d) for d in range(60)]
+    fac = [5_000_000.0 + 40_000.0 * d + (d % 7) * 100 for d in range(60)]
+    it = [3_000_000.0 + 33_000.0 * d for d in range(60)]
+    path = _sheet(tmp_path / "r.xlsx", ["Date", "Site meter (kWh)", "IT meter (kWh)"],
+                  [[d, f, i] for d, f, i in zip(days, fac, it, strict=True)])
+    result = assess(path)
+    assert not result.ok
+    assert {f.code for f in result.findings if f.severity == "error"} == {"looks_cumulative"}
+
+
+def test_unit_after_a_space_and_validate_speaks_the_language(tmp_path):
+    from click.testing import CliRunner
+
+    from greendc.cli import main
+
+    text = "Timestamp,Utility Feed A kWh,Utility Feed B kWh,IT Load kWh\n" + "".join(
+        f"2025-01-{d:02d},{600 + d % 5},{650},{1000 - d % 3}\n" for d in range(1, 29))
+    path = tmp_path / "dcim.csv"
+    path.write_text(text, encoding="utf-8")
+    data = assess(path).to_dict()
+    assert data["energy"]["facility_kwh"] == pytest.approx(sum(1250 + d % 5 for d in range(1, 29)))
+    assert data["input"]["columns"]["facility_energy_kwh"]["unit"] == "kWh"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("日期,总用电量,IT用电量\n2025-01,1,1\n", encoding="utf-8")
+    out = CliRunner().invoke(main, ["validate", str(bad), "--lang", "zh"])
+    assert "表头未注明单位" in out.output and "the header gives no unit" not in out.output

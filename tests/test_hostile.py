@@ -133,7 +133,8 @@ def test_limits_can_be_changed_for_a_run(tmp_path):
 
     path = tmp_path / "m.csv"
     path.write_text((CORPUS / "gj.csv").read_text(encoding="utf-8"), encoding="utf-8")
-    result = CliRunner().invoke(main, ["validate", str(path), "--limit", "max_rows=5"])
+    result = CliRunner().invoke(main, ["validate", str(path), "--limit", "max_rows=5",
+                                       "--lang", "en"])
     assert result.exit_code == 1 and "more than the 5 limit" in result.output
     bad = CliRunner().invoke(main, ["validate", str(path), "--limit", "max_pies=5"])
     assert bad.exit_code == 2 and "unknown limit 'max_pies'" in bad.output

@@ -341,7 +341,8 @@ def _one_meter_set(path: Path, sheet: str | None, header_row: int, role: str,
         return cells
     names = ", ".join(f'"{c.text}" ({letter(c.position)})' for c in cells)
     raise input_error(path, "duplicate_column", Place(sheet=sheet, row=header_row),
-                      role=role, names=names)
+                      role={"en": column_roles()[role].en, "zh": column_roles()[role].zh},
+                      names=names)
 
 
 def _source(path: Path, sheet: str | None, header_row: int, cell: HeaderCell, letter,

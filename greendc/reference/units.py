@@ -38,6 +38,7 @@ def registry():
 # "IT energy (kWh)", "总用电量（万千瓦时）", "Facility [MWh]", "Water, m3", "IT energy / kWh"
 _UNIT_IN_HEADER = re.compile(r"^(?P<label>.*?)\s*(?:\((?P<p>[^()]*)\)|\[(?P<b>[^\[\]]*)\])\s*$")
 _UNIT_AFTER_SEP = re.compile(r"^(?P<label>.*?)\s*[,/]\s*(?P<u>[^,/]{1,12})\s*$")
+_UNIT_AFTER_SPACE = re.compile(r"^(?P<label>.*\S)\s+(?P<u>\S{1,8})$")  # "Utility Feed A kWh"
 
 
 def split_header(text: str) -> tuple[str, str | None]:
@@ -52,9 +53,10 @@ def split_header(text: str) -> tuple[str, str | None]:
     m = _UNIT_IN_HEADER.match(text)
     if m:
         return m["label"].strip(), (m["p"] if m["p"] is not None else m["b"]).strip()
-    m = _UNIT_AFTER_SEP.match(text)
-    if m and unit_kind(m["u"]) is not None:
-        return m["label"].strip(), m["u"].strip()
+    for pattern in (_UNIT_AFTER_SEP, _UNIT_AFTER_SPACE):
+        m = pattern.match(text)
+        if m and unit_kind(m["u"]) is not None:
+            return m["label"].strip(), m["u"].strip()
     return text, None
 
 

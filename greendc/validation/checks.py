@@ -180,6 +180,27 @@ def check_stuck(sub: Submission) -> list[Finding]:
 
 
 @check
+def check_cumulative_looking(sub: Submission) -> list[Finding]:
+    """Energy columns whose values only rise and dwarf every rise: meter readings read as
+    energy per period (a register header without a register word)."""
+    spec = setting("plausibility", "cumulative_looking")
+    out = []
+    for col, source in sub.columns.items():
+        if col not in sub.energy or not is_summable(col) or source.holds != "energy":
+            continue
+        values = sub.energy[col].dropna().to_numpy()
+        if len(values) < spec["min_periods"]:
+            continue
+        steps = np.diff(values)
+        if (steps < 0).any() or steps.max() <= 0 or values[0] < spec["ratio"] * steps.max():
+            continue
+        out.append(Finding("looks_cumulative", "error", sub.place(col, np.arange(2)),
+                           {"count": len(values), "first": float(values[0]),
+                            "step": float(steps.max())}))
+    return out
+
+
+@check
 def check_future(sub: Submission) -> list[Finding]:
     today = pd.Timestamp.now().normalize() + pd.Timedelta(days=1)
     out = []

@@ -53,7 +53,9 @@ def check_file(source: Source, options: Options | None = None, *,
         sub = read_submission(source, options, name=name)
     except InputError as exc:
         return FileCheck(path, [Finding("input_error", "error", exc.place,
-                                        {"message": exc.message, "code": exc.code})])
+                                        {"message": exc.message, "code": exc.code,
+                                         "message_en": exc.text("en"),
+                                         "message_zh": exc.text("zh")})])
     sub, cut = select_reporting_period(sub)
     if sub.energy.empty:  # every row was refused (errors say why) or lies outside the period
         own = [] if any(f.severity == "error" for f in sub.findings) else [
