@@ -281,3 +281,24 @@ def test_unit_after_a_space_and_validate_speaks_the_language(tmp_path):
     bad.write_text("日期,总用电量,IT用电量\n2025-01,1,1\n", encoding="utf-8")
     out = CliRunner().invoke(main, ["validate", str(bad), "--lang", "zh"])
     assert "表头未注明单位" in out.output and "the header gives no unit" not in out.output
+
+
+def test_periods_as_columns_with_a_building_group_column(tmp_path):
+    """A栋/B栋 merged down over their rows, left of the quantities: two meters per role."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["楼栋", "项目", "单位", *[f"{m}月" for m in range(1, 13)], "全年合计"])
+    values = {("A栋", "总用电量"): 500.0, ("A栋", "IT用电量"): 400.0,
+              ("B栋", "总用电量"): 300.0, ("B栋", "IT用电量"): 200.0}
+    for (building, item), v in values.items():
+        ws.append([building if item == "总用电量" else None, item, "kWh", *[v] * 12, v * 12])
+    ws.merge_cells("A2:A3")
+    ws.merge_cells("A4:A5")
+    ws.title = "2025年汇总"
+    book.save(tmp_path / "g.xlsx")
+    data = assess(tmp_path / "g.xlsx").to_dict()
+    assert data["energy"]["facility_kwh"] == pytest.approx(800.0 * 12)
+    assert data["metrics"]["pue"]["value"] == pytest.approx(800 / 600)
+    parts = data["input"]["columns"]["it_energy_kwh"]["parts"]
+    assert [p["header"] for p in parts] == ["A栋 IT用电量", "B栋 IT用电量"]
+    assert [p["row"] for p in parts] == [3, 5]

@@ -137,10 +137,17 @@ def transposed_table(path: Path, sheet: str, grid: list[tuple[int, list[Any]]], 
     rows_below = [(r, row) for r, row in grid if r > across.row]
     cells, texts, unit_row, values = [], {}, {}, {}
     findings: list[Finding] = []
+    group = ""
     for r, row in rows_below:
         label = cell_text(row[across.label_column]) if across.label_column < len(row) else ""
+        left = [v.strip() for v in row[:across.label_column]
+                if isinstance(v, str) and v.strip() and not v.strip().isdigit()]
+        if left:  # a group cell (A栋, merged down over its rows) left of the quantities
+            group = left[-1]
         if not label:
             continue
+        if group:
+            label = f"{group} {label}"
         found = recognise(label, ())
         numbers = [row[c] for c in across.periods if c < len(row) and row[c] is not None]
         if found.role is None or found.role == "period_start":
