@@ -185,7 +185,7 @@ def test_cli_inspect_text_and_json(tmp_path):
     out = runner.invoke(main, [*args, "--json", "-"])
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)
-    assert data["period"] == {"start": "2023-01-01", "end": "2023-12-01",
+    assert data["period"] == {"start": "2023-01-01", "end": "2023-12-31",
                               "granularity": "monthly", "rows": 12}
     assert data["columns"]["facility_energy_kwh"]["recognised_by"] == "mapping"
     assert data["columns"]["it_energy_kwh"]["recognised_by"] == "meaning"

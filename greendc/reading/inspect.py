@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+
 from greendc.reading.read import read_submission
 from greendc.reading.sniff import Source
 from greendc.reference.columns import columns as column_roles
@@ -58,12 +60,17 @@ def inspect_file(source: Source, options: Options | None = None, *,
         columns[role] = entry
         sheets.setdefault(str(source_.sheet) if source_.sheet else "", []).append(role)
     index = sub.energy.index
+    end = None
+    if len(index):  # the day the last period ends on, as the assessment states it
+        last = index.max()
+        closed = last + sub.step - pd.Timedelta(days=1) if sub.step else last
+        end = str(max(closed, last).date())
     findings = [f.to_dict() for f in sub.findings]
     return {
         "file": str(sub.path), "type": sub.file_type, "sha256": sub.sha256,
         "sheets": sheets, "columns": columns,
         "period": {"start": str(index.min().date()) if len(index) else None,
-                   "end": str(index.max().date()) if len(index) else None,
+                   "end": end,
                    "granularity": sub.granularity, "rows": len(index)},
         "inferences": [f for f in findings if f["code"] in INFERENCES],
         "ignored": [f for f in findings if f["code"] in IGNORED],
