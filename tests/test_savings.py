@@ -112,7 +112,11 @@ def test_declared_savings_above_measured_are_flagged_in_result_and_report():
         {"row": 3, "technology": "量子冷却", "adoption_date": "2022-01-01", "scope": "cooling",
          "declared_savings_kwh": 10.0}])
     ai, unknown = result.savings["measures"]
-    assert ai["method"] == "regression" and ai["declared_flag"] is True
+    # the demo's IT load grows: 83 % of its reporting days lie outside the baseline's range,
+    # so the regression is shown but the cooling-subsystem figure is the headline (issue 15)
+    assert ai["method"] == "subsystem" and ai["declared_flag"]
+    assert "regression_extrapolates" in {n["code"] for n in ai["note_codes"]}
+    assert ai["methods"]["regression"]["outside_baseline_share"] > 0.5
     assert ai["declared_excess"] > 0.2
     flag = next(f for f in result.findings if f.code == "declared_savings_above_measured")
     assert flag.place.row == 2
@@ -125,8 +129,10 @@ def test_declared_savings_above_measured_are_flagged_in_result_and_report():
 def test_declared_savings_close_to_measured_are_not_flagged():
     result = _two_year_submission([
         {"row": 2, "technology": "AI cooling control", "adoption_date": "2025-01-01",
-         "scope": "cooling", "declared_savings_kwh": 900_000.0}])
-    assert result.savings["measures"][0]["declared_flag"] is False
+         "scope": "cooling", "declared_savings_kwh": 560_000.0}])
+    entry = result.savings["measures"][0]
+    assert entry["method"] == "subsystem" and entry["kwh"] == pytest.approx(545_168, rel=0.01)
+    assert entry["declared_flag"] is False
 
 
 def test_it_side_measure_is_worth_pue_at_the_meter():
@@ -155,7 +161,10 @@ def test_demo_shows_every_method(hourly_xlsx, tmp_path):
     methods = {m["technology"]: m for m in data["savings"]["measures"]}
     ai = methods["AI制冷优化控制 AI cooling control"]
     containment = methods["冷通道封闭 Cold-aisle containment"]
-    assert ai["method"] == "regression"
+    # the demo's IT load grows past the baseline's range on most reporting days: the regression
+    # is shown, the cooling-subsystem figure is the headline (issue 15)
+    assert ai["method"] == "subsystem"
+    assert ai["methods"]["regression"]["outside_baseline_share"] > 0.5
     assert {"regression", "pue_normalised", "subsystem"} <= set(ai["methods"])
     assert ai["methods"]["regression"]["stats"]["cv_rmse"] > 0
     assert ai["stats"] == ai["methods"]["regression"]["stats"]
@@ -164,3 +173,38 @@ def test_demo_shows_every_method(hourly_xlsx, tmp_path):
     assert data["savings"]["path_to_target"][0]["target"] == "gb40879-2021/grade-1"
     html = render_html(result, "zh")
     assert "回归基线" in html and "估算" in html and "达标路径" in html
+
+
+def test_a_blank_temperature_cell_keeps_the_weather_model_and_is_counted():
+    # Issue 15: one blank temperature cell used to drop the weather terms for the whole fit.
+    model = replace(synthetic.SiteModel(), freq="1h", seed=7, measure_date="2025-01-01",
+                    measure_saving=0.12, it_start_kw=3900.0, it_end_kw=4800.0)
+    with_measure = synthetic.energy_table(model)
+    without = synthetic.energy_table(replace(model, measure_date=None))
+    true = (without.loc["2025", "cooling_energy_kwh"].sum()
+            - with_measure.loc["2025", "cooling_energy_kwh"].sum())
+    gapped = with_measure.copy()
+    gapped.loc["2024-07-15 13:00", "outdoor_temp_degc"] = np.nan   # in the baseline
+    gapped.loc["2025-03-02 09:00", "outdoor_temp_degc"] = np.nan   # in the reporting year
+    window = (pd.Timestamp("2025-01-01"), pd.Timestamp("2026-01-01"))
+    full = savings.measured_methods(aggregate.boundary_energy(with_measure, {}),
+                                    pd.Timestamp("2025-01-01"), window, "hourly", "cooling")
+    found = savings.measured_methods(aggregate.boundary_energy(gapped, {}),
+                                     pd.Timestamp("2025-01-01"), window, "hourly", "cooling")
+    regression = found["regression"]
+    assert regression["changepoint_degc"] is not None          # weather terms kept
+    assert regression["periods_without_temperature"] == {"baseline": 1, "reporting": 1}
+    assert regression["stats"]["cv_rmse"] == pytest.approx(full["regression"]["stats"]["cv_rmse"],
+                                                           rel=0.1)
+    assert regression["kwh"] == pytest.approx(true, rel=0.05)
+
+
+def test_no_payback_from_a_deemed_range_that_starts_at_zero():
+    money = {"coal_kgce_per_kwh": 0.1229, "grid_kgco2_per_kwh": 0.5, "price": 0.5}
+    entry = {"kwh": None, "kwh_low": 0.0, "kwh_high": 1_657_000.0, "investment_cny": 850_000}
+    add_money(entry, money)
+    assert entry["payback_years"] is None and entry["payback_withheld"]
+    entry = {"kwh": None, "kwh_low": 400_000.0, "kwh_high": 1_600_000.0,
+             "investment_cny": 500_000}
+    add_money(entry, money)
+    assert entry["payback_years"] == pytest.approx(500_000 / (1_000_000 * 0.5))

@@ -103,7 +103,8 @@ def model_features(energy: pd.DataFrame, resolution: str,
     DataFrame
         Indexed by day or month start, only those with complete rows: ``intercept``,
         ``offday`` (daily only, 1 on weekends), ``nonit`` and ``it`` [kWh], and with a change
-        point ``warm`` [degC] and ``it_warm`` [kWh x degC].
+        point ``warm`` [degC] and ``it_warm`` [kWh x degC], NaN on a day (month) with any
+        period missing its temperature (the fit leaves it out and counts it).
     """
     base = aggregate.complete(energy)
     frame = pd.DataFrame({"nonit": base[DC] - base[IT], "it": base[IT]}, index=base.index)
@@ -111,12 +112,17 @@ def model_features(energy: pd.DataFrame, resolution: str,
         warm = np.clip(base[TEMPERATURE] - changepoint, 0, None)
         frame["warm"] = warm
         frame["it_warm"] = base[IT] * warm
+        frame["no_temperature"] = base[TEMPERATURE].isna().astype(float)
     rule = "MS" if resolution == "monthly" else "D"
-    agg = {"nonit": "sum", "it": "sum", **({"warm": "mean", "it_warm": "sum"}
-                                           if changepoint is not None else {})}
+    agg = {"nonit": "sum", "it": "sum",
+           **({"warm": "mean", "it_warm": "sum", "no_temperature": "max"}
+              if changepoint is not None else {})}
     out = frame.resample(rule).agg(agg)
     out["periods"] = frame["it"].resample(rule).count()
     out = out[out["periods"] > 0].drop(columns="periods")
+    if changepoint is not None:  # a day missing any temperature has no weather terms: NaN
+        gap = out.pop("no_temperature") > 0
+        out.loc[gap, ["warm", "it_warm"]] = np.nan
     out.insert(0, "intercept", 1.0)
     if resolution == "daily":
         out.insert(1, "offday", (out.index.day_of_week >= 5).astype(float))
@@ -153,7 +159,8 @@ def fit_baseline(energy: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
     ----------
     energy : DataFrame
         Energy table over the whole data span, with ``dc_energy_kwh`` and ``it_energy_kwh``
-        [kWh]; change points are tried only when ``outdoor_temp_degc`` has no gap.
+        [kWh]; change points are tried when ``outdoor_temp_degc`` has values, on the days
+        (months) that have a temperature in every period.
     start, end : Timestamp
         The baseline window, end excluded.
     resolution : str
@@ -168,8 +175,8 @@ def fit_baseline(energy: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
         :func:`model_features` of the whole span for each change point tried [degC].
     """
     candidates: list[float | None] = [None]
-    if TEMPERATURE in energy and energy[TEMPERATURE].notna().all():
-        candidates = list(setting("savings", "changepoints_degc"))
+    if TEMPERATURE in energy and energy[TEMPERATURE].notna().any():
+        candidates = list(setting("savings", "changepoints_degc"))  # gaps: days left out
     best: Baseline | None = None
     tables = {}
     for changepoint in candidates:
@@ -177,9 +184,14 @@ def fit_baseline(energy: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
         tables[changepoint] = table
         base = table[(table.index >= start) & (table.index < end)]
         columns = [c for c in base.columns if c != "nonit"]
+        usable = base[columns].notna().all(axis=1).to_numpy()
+        base = base[usable]
         x, y = base[columns].to_numpy(), base["nonit"].to_numpy()
+        if len(y) <= x.shape[1]:
+            continue  # too few periods with a temperature for this model
         coefficients, *_ = np.linalg.lstsq(x, y, rcond=None)
         stats = fit_statistics(y, x @ coefficients, x.shape[1])
+        stats["periods_without_temperature"] = int((~usable).sum())
         if best is None or stats["cv_rmse"] < best.stats["cv_rmse"]:
             ranges = {"it": (float(base["it"].min()), float(base["it"].max()))}
             if TEMPERATURE in energy:

@@ -101,9 +101,14 @@ def measured_methods(energy: pd.DataFrame, adopted: pd.Timestamp, reporting: tup
         model, tables = fit_baseline(energy, start, adopted, resolution)
         features = tables[model.changepoint]
         rep_features = features[(features.index >= rep_from) & (features.index < reporting[1])]
+        known = rep_features[model.columns].notna().all(axis=1).to_numpy()
+        gaps = {"baseline": model.stats["periods_without_temperature"],
+                "reporting": int((~known).sum())}
+        rep_features = rep_features[known]  # periods without a temperature: left out, counted
         predicted = model.predict(rep_features)
         actual = rep_features["nonit"].to_numpy()
         saved = float(np.sum(predicted - actual))
+        rep_days *= known.mean() if len(known) else 1.0
         criteria = setting("savings", "ashrae14")[resolution]
         stats = dict(model.stats)
         fraction = saved / float(np.sum(predicted)) if np.sum(predicted) > 0 else 0.0
@@ -131,6 +136,7 @@ def measured_methods(energy: pd.DataFrame, adopted: pd.Timestamp, reporting: tup
                          "uncertainty_acceptable": stats["fractional_uncertainty_68"]
                          <= setting("savings", "max_fractional_uncertainty")},
             "outside_baseline_share": float(outside.mean()) if len(outside) else 0.0,
+            "periods_without_temperature": gaps,
             "baseline_ranges": {k: list(v) for k, v in model.ranges.items()},
         }
     return out
@@ -273,7 +279,9 @@ def _sum_or_none(values) -> float | None:
 def _choose_measured(entry: dict[str, Any]) -> None:
     methods = entry["methods"]
     regression = methods.get("regression")
-    if regression and regression["ashrae14"]["acceptable"]:
+    extrapolates = bool(regression) and regression["outside_baseline_share"] > setting(
+        "savings", "max_outside_share")
+    if regression and regression["ashrae14"]["acceptable"] and not extrapolates:
         entry.update(method="regression", kwh=regression["kwh"])
         if not regression["ashrae14"]["uncertainty_acceptable"]:
             _note(entry, "uncertain")
@@ -285,6 +293,11 @@ def _choose_measured(entry: dict[str, Any]) -> None:
         entry.update(method="pue_normalised", kwh=methods["pue_normalised"]["kwh"])
     if regression and not regression["ashrae14"]["acceptable"]:
         _note(entry, "regression_rejected")
+    elif extrapolates:
+        _note(entry, "regression_extrapolates", share=regression["outside_baseline_share"])
+    gaps = (regression or {}).get("periods_without_temperature") or {}
+    if sum(gaps.values()):
+        _note(entry, "temperature_gaps", days=sum(gaps.values()), **gaps)
     if regression and "pue_normalised" in methods and regression["kwh"]:
         methods["pue_normalised"]["difference_from_regression"] = (
             methods["pue_normalised"]["kwh"] / regression["kwh"] - 1)

@@ -33,8 +33,11 @@ def add_money(entry: dict[str, Any], money: dict[str, Any], key: str = "kwh") ->
     investment = entry.get("investment_cny")
     entry["payback_years"] = (investment / entry["cny"]
                               if investment and entry.get("cny") and entry["cny"] > 0 else None)
+    if entry.get(key) is None and entry.get("kwh_low") is not None and entry["kwh_low"] <= 0:
+        entry["payback_years"] = None  # the middle of "0 to X" is no saving to pay back from
+        entry["payback_withheld"] = "the deemed range starts at no saving"
     declared, measured = entry.get("declared_kwh"), entry.get("kwh")
     limit = setting("savings", "declared_excess_flag")
     if declared and measured is not None and key == "kwh" and entry.get("method") != "it_side":
         entry["declared_excess"] = declared / measured - 1 if measured > 0 else float("inf")
-        entry["declared_flag"] = declared > measured * (1 + limit)
+        entry["declared_flag"] = bool(declared > measured * (1 + limit))
