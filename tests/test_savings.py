@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -208,3 +209,30 @@ def test_no_payback_from_a_deemed_range_that_starts_at_zero():
              "investment_cny": 500_000}
     add_money(entry, money)
     assert entry["payback_years"] == pytest.approx(500_000 / (1_000_000 * 0.5))
+
+
+@pytest.mark.parametrize("p, dof, table", [(0.95, 5, 2.015), (0.95, 10, 1.812), (0.95, 30, 1.697),
+                                           (0.975, 10, 2.228), (0.975, 20, 2.086)])
+def test_t_quantile_matches_the_printed_table(p, dof, table):
+    from greendc.savings.baseline import t_quantile
+
+    assert t_quantile(p, dof) == pytest.approx(table, abs=1.5e-3)
+
+
+def test_autocorrelated_residuals_widen_the_savings_uncertainty():
+    from statistics import NormalDist
+
+    from greendc.savings.baseline import lag1_autocorrelation, savings_uncertainty
+
+    alternating = np.array([1.0, -1.0] * 50)
+    assert lag1_autocorrelation(alternating) == pytest.approx(-0.99, abs=0.02)
+    cv, n, m, f = 0.1, 365, 365, 0.1
+    plain = savings_uncertainty(cv, n, m, f, 0.0, 0, 0.68)
+    rho = 0.6
+    n_eff = n * (1 - rho) / (1 + rho)                         # 91.25
+    z = NormalDist().inv_cdf(0.84)
+    expected_ratio = math.sqrt(n / n_eff * (1 + 2 / n_eff) / (1 + 2 / n))
+    widened = savings_uncertainty(cv, n, m, f, rho, 0, 0.68)
+    assert widened / plain == pytest.approx(expected_ratio, rel=0.01)   # t barely moves
+    assert plain == pytest.approx(z * 1.26 * cv * math.sqrt((1 + 2 / n) / m) / f, rel=0.01)
+    assert savings_uncertainty(cv, n, m, f, rho, 0, 0.90) > widened

@@ -112,8 +112,12 @@ def measured_methods(energy: pd.DataFrame, adopted: pd.Timestamp, reporting: tup
         criteria = setting("savings", "ashrae14")[resolution]
         stats = dict(model.stats)
         fraction = saved / float(np.sum(predicted)) if np.sum(predicted) > 0 else 0.0
-        stats["fractional_uncertainty_68"] = savings_uncertainty(
-            stats["cv_rmse"], stats["n"], len(rep_features), fraction)
+        fitted = stats["parameters"] + (model.changepoint is not None)  # p, change point too
+        rho = stats["autocorrelation"]
+        stats["effective_n"] = stats["n"] * (1 - max(rho, 0.0)) / (1 + max(rho, 0.0))
+        for level in setting("savings", "confidence_levels"):
+            stats[f"fractional_uncertainty_{round(level * 100)}"] = savings_uncertainty(
+                stats["cv_rmse"], stats["n"], len(rep_features), fraction, rho, fitted, level)
         outside = np.zeros(len(rep_features), dtype=bool)
         low, high = model.ranges["it"]
         outside |= (rep_features["it"].to_numpy() < low) | (rep_features["it"].to_numpy() > high)
