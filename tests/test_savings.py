@@ -236,3 +236,33 @@ def test_autocorrelated_residuals_widen_the_savings_uncertainty():
     assert widened / plain == pytest.approx(expected_ratio, rel=0.01)   # t barely moves
     assert plain == pytest.approx(z * 1.26 * cv * math.sqrt((1 + 2 / n) / m) / f, rel=0.01)
     assert savings_uncertainty(cv, n, m, f, rho, 0, 0.90) > widened
+
+
+def test_held_out_error_catches_what_in_sample_nmbe_cannot():
+    from greendc.savings.baseline import cross_validated, fit_statistics
+
+    rng = np.random.default_rng(3)
+    x = np.column_stack([np.ones(120), rng.uniform(0, 10, 120)])
+    y = 100 + 5 * x[:, 1] + rng.normal(0, 1, 120)
+    coefficients, *_ = np.linalg.lstsq(x, y, rcond=None)
+    assert fit_statistics(y, x @ coefficients, 2)["nmbe"] == pytest.approx(0, abs=1e-12)
+    blocks = np.repeat(np.arange(12), 10)
+    # computed here by hand: fit on eleven blocks, predict the twelfth
+    errors = []
+    for b in range(12):
+        held = blocks == b
+        c, *_ = np.linalg.lstsq(x[~held], y[~held], rcond=None)
+        errors.extend(y[held] - x[held] @ c)
+    errors = np.array(errors)[np.argsort(np.concatenate([np.flatnonzero(blocks == b)
+                                                         for b in range(12)]))]
+    found = cross_validated(x, y, blocks)
+    assert found["nmbe"] == pytest.approx(errors.mean() / y.mean())
+    assert found["cv_rmse"] == pytest.approx(np.sqrt((errors ** 2).mean()) / y.mean())
+    assert found["blocks"] == 12
+    # a model that drifts: fine in sample, poor held out
+    drift = y + np.linspace(0, 40, 120)
+    c, *_ = np.linalg.lstsq(x, drift, rcond=None)
+    in_sample = fit_statistics(drift, x @ c, 2)
+    held_out = cross_validated(x, drift, blocks)
+    assert abs(in_sample["nmbe"]) < 1e-12 and abs(held_out["nmbe"]) >= 0
+    assert held_out["cv_rmse"] > in_sample["cv_rmse"]

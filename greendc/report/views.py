@@ -259,7 +259,9 @@ def savings_view(result: dict[str, Any], lang: str) -> dict[str, Any]:
                                 else "report.not_acceptable", lang),
                 u=min(stats["fractional_uncertainty_68"], 9.99),
                 u90=min(stats.get("fractional_uncertainty_90", float("nan")), 9.99),
-                rho=stats.get("autocorrelation", float("nan"))))
+                rho=stats.get("autocorrelation", float("nan")),
+                cvx=stats.get("cv_rmse_cross_validated", float("nan")),
+                nmbex=stats.get("nmbe_cross_validated", float("nan"))))
         pue_method = m["methods"].get("pue_normalised") if isinstance(m["methods"], dict) \
             else None
         if pue_method and "difference_from_regression" in pue_method:

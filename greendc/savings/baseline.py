@@ -190,6 +190,42 @@ def model_features(energy: pd.DataFrame, resolution: str,
     return out
 
 
+def cross_validated(x: np.ndarray, y: np.ndarray, blocks: np.ndarray) -> dict[str, float]:
+    """CV(RMSE) and NMBE of a linear model predicting each block from the others.
+
+    In-sample NMBE of a least-squares fit with an intercept is zero by construction, so its limit
+    never binds; predicting each block (a month of days, or one month) from a fit on the rest
+    measures how the model does on data it has not seen.
+
+    Parameters
+    ----------
+    x : ndarray of float
+        Regressors, one row per observation.
+    y : ndarray of float
+        Observations (non-zero mean) [kWh].
+    blocks : ndarray
+        Block label of each observation; every block is left out once.
+
+    Returns
+    -------
+    dict of str to float
+        ``cv_rmse`` = sqrt(mean(e^2)) / mean(y) and ``nmbe`` = mean(e) / mean(y) of the
+        out-of-block errors e [-], and ``blocks``, the number of blocks; NaN with fewer than
+        three blocks.
+    """
+    labels = np.unique(blocks)
+    if len(labels) < 3:
+        return {"cv_rmse": float("nan"), "nmbe": float("nan"), "blocks": len(labels)}
+    predicted = np.empty_like(y, dtype=float)
+    for label in labels:
+        held = blocks == label
+        coefficients, *_ = np.linalg.lstsq(x[~held], y[~held], rcond=None)
+        predicted[held] = x[held] @ coefficients
+    error, mean = y - predicted, float(np.mean(y))
+    return {"cv_rmse": math.sqrt(float(np.mean(error ** 2))) / mean,
+            "nmbe": float(np.mean(error)) / mean, "blocks": len(labels)}
+
+
 @dataclass
 class Baseline:
     """A fitted change-point regression of non-IT energy on IT energy and temperature."""
@@ -230,8 +266,8 @@ def fit_baseline(energy: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
     Returns
     -------
     baseline : Baseline
-        The candidate with the lowest CV(RMSE), with the IT energy [kWh] and temperature
-        [degC] ranges of its window.
+        The candidate with the lowest cross-validated CV(RMSE) (in-sample when too few blocks),
+        with the IT energy [kWh] and temperature [degC] ranges of its window.
     tables : dict of (float or None) to DataFrame
         :func:`model_features` of the whole span for each change point tried [degC].
     """
@@ -253,7 +289,13 @@ def fit_baseline(energy: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
         coefficients, *_ = np.linalg.lstsq(x, y, rcond=None)
         stats = fit_statistics(y, x @ coefficients, x.shape[1])
         stats["periods_without_temperature"] = int((~usable).sum())
-        if best is None or stats["cv_rmse"] < best.stats["cv_rmse"]:
+        blocks = (base.index.to_period("M").astype(str).to_numpy() if resolution == "daily"
+                  else np.arange(len(base)))
+        held_out = cross_validated(x, y, blocks)
+        stats.update(cv_rmse_cross_validated=held_out["cv_rmse"],
+                     nmbe_cross_validated=held_out["nmbe"], cross_validation_blocks=held_out[
+                         "blocks"])
+        if best is None or _choice_error(stats) < _choice_error(best.stats):
             ranges = {"it": (float(base["it"].min()), float(base["it"].max()))}
             if TEMPERATURE in energy:
                 window = energy[(energy.index >= start) & (energy.index < end)][TEMPERATURE]
@@ -261,3 +303,9 @@ def fit_baseline(energy: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
             best = Baseline(columns, coefficients, changepoint, stats, ranges, resolution)
     assert best is not None
     return best, tables
+
+
+def _choice_error(stats: dict[str, float]) -> float:
+    """The error a candidate model is chosen by: cross-validated CV(RMSE) when it exists."""
+    held_out = stats.get("cv_rmse_cross_validated", float("nan"))
+    return held_out if held_out == held_out else stats["cv_rmse"]

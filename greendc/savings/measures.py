@@ -135,8 +135,7 @@ def measured_methods(energy: pd.DataFrame, adopted: pd.Timestamp, reporting: tup
             "changepoint_degc": model.changepoint,
             "stats": stats,
             "ashrae14": {"criteria": criteria, "resolution": resolution,
-                         "acceptable": abs(stats["nmbe"]) <= criteria["nmbe"]
-                         and stats["cv_rmse"] <= criteria["cv_rmse"],
+                         "acceptable": _acceptable(stats, criteria),
                          "uncertainty_acceptable": stats["fractional_uncertainty_68"]
                          <= setting("savings", "max_fractional_uncertainty")},
             "outside_baseline_share": float(outside.mean()) if len(outside) else 0.0,
@@ -266,6 +265,17 @@ def assess_measures(measures: list[dict[str, Any]], full_energy: pd.DataFrame, t
              "measures": len(entries), "uncatalogued": sum(not e["catalogued"] for e in entries)}
     add_money(total, money, key="kwh_measured")
     return {"measures": entries, "total": total}
+
+
+def _acceptable(stats: dict[str, float], criteria: dict[str, float]) -> bool:
+    """CV(RMSE) and NMBE within the criteria both in sample and predicted out of each block
+    (the held-out figures, when there are enough blocks)."""
+    figures = [(stats["cv_rmse"], stats["nmbe"])]
+    held_out = (stats.get("cv_rmse_cross_validated"), stats.get("nmbe_cross_validated"))
+    if held_out[0] is not None and held_out[0] == held_out[0]:
+        figures.append(held_out)
+    return all(cv <= criteria["cv_rmse"] and abs(nmbe) <= criteria["nmbe"]
+               for cv, nmbe in figures)
 
 
 def _note(entry: dict[str, Any], code: str, **params: Any) -> None:
