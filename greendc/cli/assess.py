@@ -13,6 +13,7 @@ from greendc.cli.common import (
     CRITERIA,
     LIMITS,
     YEAR,
+    emit_json,
     json_option,
     lang_option,
     say,
@@ -124,7 +125,6 @@ def validate(files: tuple[Path, ...], json_path: str | None, columns, year, alia
 
     Exits 0 when every file can be assessed, 1 otherwise.
     """
-    import json
 
     from greendc.reference.messages import message
     from greendc.reference.options import Options
@@ -132,13 +132,7 @@ def validate(files: tuple[Path, ...], json_path: str | None, columns, year, alia
 
     options = Options(aliases=aliases, limits=limits, columns=columns, year=year)
     checks = [check_file(path, options) for path in files]
-    if json_path:
-        text = json.dumps([c.to_dict() for c in checks], ensure_ascii=False, indent=2)
-        if json_path == "-":
-            click.echo(text)
-        else:
-            Path(json_path).write_text(text + "\n", encoding="utf-8")
-    if json_path != "-":
+    if not emit_json([c.to_dict() for c in checks], json_path):
         for check in checks:
             errors = sum(f.severity == "error" for f in check.findings)
             state = say("usable", lang) if check.usable else say("not_usable", lang, n=errors)
@@ -167,7 +161,6 @@ def inspect(submission: Path, json_path: str | None, columns, year, aliases, lim
     granularity, and what was inferred or left out. When no table is found, the error lists
     the headers seen with greendc's best guess and the --column options that would help.
     """
-    import json
 
     from greendc.reading.inspect import inspect_file
     from greendc.reference.options import Options
@@ -175,10 +168,5 @@ def inspect(submission: Path, json_path: str | None, columns, year, aliases, lim
 
     data = inspect_file(submission, Options(aliases=aliases, limits=limits, columns=columns,
                                             year=year))
-    if json_path:
-        text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
-        if json_path == "-":
-            click.echo(text)
-            return
-        Path(json_path).write_text(text + "\n", encoding="utf-8")
-    click.echo(inspection_text(data, lang))
+    if not emit_json(data, json_path):
+        click.echo(inspection_text(data, lang))

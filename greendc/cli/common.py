@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from greendc.errors import GreenDCError
@@ -118,6 +120,21 @@ def lang_option(what: str):
     return click.option("--lang", type=click.Choice(["zh", "en"]), default="zh",
                         show_default=True, callback=_remember_lang, is_eager=True,
                         help=f"Language of {what}, and of error messages.")
+
+
+def emit_json(data: object, json_path: str | None) -> bool:
+    """Write ``data`` as JSON to ``json_path``, or print it for ``-``; True when printed (the
+    command then prints nothing else on standard output)."""
+    import json
+
+    if not json_path:
+        return False
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    if json_path == "-":
+        click.echo(text)
+        return True
+    Path(json_path).write_text(text + "\n", encoding="utf-8")
+    return False
 
 
 def json_option(what: str):

@@ -20,10 +20,9 @@ from greendc.reading.headers import (
     HEADER_SCAN_ROWS,
     cell_text,
     find_header,
-    resolve_columns,
-    units_row,
 )
 from greendc.reading.periods import year_hint
+from greendc.reading.resolve import table_columns
 from greendc.reading.sources import frame_keys
 from greendc.reading.submission import Submission
 from greendc.reading.tables import to_number
@@ -100,21 +99,15 @@ def read_csv(path: Path, data: bytes, sha256: str, options: Options) -> Submissi
         if across is None:
             raise no_table_error(path, "no_energy_table_text", None,
                                  [(None, best_guesses(head, options))])
-        titles = [cell_text(v) for _, row in head[:across.index] for v in row]
         raw = transposed_table(path, None, head, across, _column_number, None,
-                               year_hint(options.year, titles, None, None))
+                               year_hint(options.year, head[:across.index], None, None))
         return assemble(path, sha256, "csv", {}, [raw], timezone, first)
     header_line = head[header.index][0]
-    last_line = header_line + header.height - 1
-    below = header.index + header.height
-    under = head[below] if below < len(head) else None
-    unit_row = (units_row(under[1], header.cells)
-                if under and under[0] == last_line + 1 else None)
-    columns, findings = resolve_columns(path, None, header_line, header, _column_number,
-                                        unit_row, None)
+    columns, findings, first_data_line = table_columns(path, None, head, header,
+                                                       _column_number, None)
     keys = frame_keys(columns)
     positions = {int(s.letter) - 1: k for k, s in keys.items()}
-    skip = last_line + (1 if unit_row else 0)
+    skip = first_data_line - 1
     body = [line for line in lines[skip:] if line.strip()]
     if not body:
         raise input_error(path, "no_data_rows", Place(row=header_line))
@@ -133,9 +126,8 @@ def read_csv(path: Path, data: bytes, sha256: str, options: Options) -> Submissi
             frame[key] = None
     check_rows(path, None, len(frame), options.limits)
     rows = np.arange(len(frame)) + skip + 1
-    titles = [cell_text(v) for _, row in head[:header.index] for v in row]
     raw = energy_tables.RawTable(None, columns, frame, rows, findings,
-                                 year=year_hint(options.year, titles, None, None))
+                                 year=year_hint(options.year, head[:header.index], None, None))
     return assemble(path, sha256, "csv", {}, [raw], timezone, first)
 
 

@@ -82,8 +82,9 @@ def rows_place(sheet: str | None, rows: np.ndarray, mask: np.ndarray, header: st
     return Place.for_rows(sheet, rows[mask], header)
 
 
-def _totals_mask(raw: pd.Series, key: str = "totals_words") -> np.ndarray:
-    """Rows whose period cell is one of the ``[ingest] key`` words (合计, Total ...)."""
+def _rows_named(raw: pd.Series, key: str = "totals_words") -> np.ndarray:
+    """Rows whose period cell is one of the ``[ingest] key`` words (合计 Total, or 平均 Average
+    ...)."""
     if pd.api.types.is_datetime64_any_dtype(raw) or pd.api.types.is_numeric_dtype(raw):
         return np.zeros(len(raw), dtype=bool)  # no text, so no totals row
     words = {normalise(w) for w in setting("ingest", key)}
@@ -169,9 +170,9 @@ def build(path: Path, raw: RawTable, timezone: str) -> tuple[Table | None, list[
     sources = {k: s for k, s in frame_keys(columns).items() if k != "period_start"}
     blank = frame[[*sources, "period_start"]].isna().all(axis=1).to_numpy()
     frame, rows = frame.loc[~blank].reset_index(drop=True), rows[~blank]
-    totals = _totals_mask(frame["period_start"])
+    totals = _rows_named(frame["period_start"])
     totals_frame, totals_rows = frame.loc[totals], rows[totals]
-    summary = _totals_mask(frame["period_start"], "summary_words")
+    summary = _rows_named(frame["period_start"], "summary_words")
     for number, text in zip(rows[summary], frame["period_start"][summary], strict=True):
         findings.append(Finding("summary_row_excluded", "info",
                                 Place(sheet=sheet, row=int(number)), {"text": str(text)}))

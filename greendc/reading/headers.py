@@ -1,32 +1,22 @@
-"""Finding the header of an energy table and what each column holds.
+"""Finding the header of an energy table.
 
 Each header cell is recognised (:mod:`~greendc.reading.recognise`): by the user's ``--column``
 mapping, by a known name, or by the words in it.  A header may span two rows (a merged group
-cell over sub-columns: ``总用电量`` over ``A楼`` and ``B楼``); its labels are combined.  Several
-columns of one role with different meter numbers (``1#进线``, ``2#进线``) are parts of the role
-and are summed.  The unit decides what a column holds: energy per period (kWh, MWh ...),
-average power over the period (kW, MW), or, with a register word, a cumulative meter register.
-A unit may also stand in the row under the header, or be declared on the Facility sheet.
+cell over sub-columns: ``总用电量`` over ``A楼`` and ``B楼``); its labels are combined.  What each
+column then holds (unit, meters summed) is settled in :mod:`~greendc.reading.resolve`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from greendc.findings import Finding, Place, input_error
 from greendc.reading.excel import column_index
-from greendc.reading.recognise import MAPPING, MEANING, Recognition, recognise
-from greendc.reading.sources import ColumnSource
+from greendc.reading.recognise import MAPPING, Recognition, recognise
 from greendc.reference import units
-from greendc.reference.columns import Column
-from greendc.reference.columns import columns as column_roles
-from greendc.reference.messages import message
 from greendc.reference.names import normalise
 from greendc.reference.options import Options
-from greendc.reference.vocabulary import vocabulary
 
 HEADER_SCAN_ROWS = 50  # rows searched for the header of a table
 _VALUE_LIKE = re.compile(r"^(?=.*\d)[\d\s\-/.:,年月日时分秒T+]+$")  # dates and numbers, not headers
@@ -200,190 +190,3 @@ def find_header(grid: list[tuple[int, list[Any]]], options: Options,
                 return Header(i, 2, cells2, combined, others2)
         return Header(i, 1, cells, texts, others)
     return None
-
-
-def units_row(row: list[Any], cells: list[HeaderCell]) -> dict[int, str] | None:
-    """Units written in the row under the header, by column, when that row holds only units.
-
-    Parameters
-    ----------
-    row : list
-        Every value of the row under the header, by 0-based column.
-    cells : list of HeaderCell
-        The matched header cells (:func:`find_header`); the period column is skipped.
-
-    Returns
-    -------
-    dict of int to str or None
-        Unit text by 0-based column position, brackets stripped; None when a cell under a
-        value column holds anything but a known unit, or when no unit is found.
-    """
-    found: dict[int, str] = {}
-    for cell in cells:
-        if cell.role == "period_start":
-            continue
-        value = row[cell.position] if cell.position < len(row) else None
-        text = cell_text(value)
-        if not text:
-            continue
-        if not isinstance(value, str):
-            return None
-        bare = text.strip("()（）[]【】 ")
-        if units.unit_kind(bare) is None:
-            return None
-        found[cell.position] = bare
-    return found or None
-
-
-def resolve_columns(path: Path, sheet: str | None, header_row: int, header: Header, letter,
-                    unit_row: dict[int, str] | None,
-                    declared_unit: str | None) -> tuple[dict[str, ColumnSource], list[Finding]]:
-    """Check the matched header cells and turn them into :class:`ColumnSource` objects.
-
-    Parameters
-    ----------
-    path : the file, for messages
-    sheet : the sheet (None for a text file)
-    header_row : the header's (first) 1-based row number
-    header : the header found (:func:`find_header`)
-    letter : column position -> the column's name as the user sees it (``C``, or ``3``)
-    unit_row : units written in the row under the header, by position
-    declared_unit : the energy unit declared on the Facility sheet
-
-    Returns
-    -------
-    tuple
-        Role -> :class:`ColumnSource`, and findings: headers not used, roles found by meaning,
-        meters summed, units taken from elsewhere.
-
-    Raises
-    ------
-    InputError
-        Two columns mean one role and are not parts of it, or a unit is missing or unknown.
-    """
-    findings: list[Finding] = []
-    by_role: dict[str, list[HeaderCell]] = {}
-    for cell in header.cells:
-        by_role.setdefault(cell.role, []).append(cell)
-    for found in header.others:
-        findings.append(_not_used(found, sheet, header_row))
-    sources = {}
-    for role, cells in by_role.items():
-        cells = _one_meter_set(path, sheet, header_row, role, cells, letter, findings)
-        parts = [_source(path, sheet, header_row, c, letter, (unit_row, header.units_from),
-                         declared_unit, findings) for c in cells]
-        for cell in cells:
-            if cell.how == MEANING and cell.recognition is not None:
-                findings.append(Finding("role_from_meaning", "info",
-                                        Place(sheet=sheet, row=header_row, column=cell.text),
-                                        {"header": cell.text, **_role_names(role),
-                                         "words": ", ".join(cell.recognition.words),
-                                         "score": cell.recognition.score}))
-        if len(parts) == 1:
-            sources[role] = parts[0]
-            continue
-        holds = {p.holds for p in parts}
-        unit = parts[0].unit if len({p.unit for p in parts}) == 1 else None
-        sources[role] = ColumnSource(
-            role, " + ".join(p.header for p in parts), "+".join(p.letter for p in parts),
-            unit, 1.0, holds.pop() if len(holds) == 1 else "mixed", sheet,
-            parts[0].how, parts[0].unit_origin, tuple(parts))
-        findings.append(Finding("meters_summed", "info", Place(sheet=sheet, row=header_row),
-                                {**_role_names(role), "count": len(parts),
-                                 "headers": ", ".join(f'"{p.header}" ({p.letter})'
-                                                      for p in parts)}))
-    if header.height == 2:
-        findings.append(Finding("header_rows_combined", "info",
-                                Place(sheet=sheet, rows=(header_row, header_row + 1))))
-    return sources, findings
-
-
-def _role_names(role: str) -> dict[str, str]:
-    column = column_roles()[role]
-    return {"role": role, "role_en": column.en, "role_zh": column.zh}
-
-
-def _not_used(found: Recognition, sheet: str | None, header_row: int) -> Finding:
-    place = Place(sheet=sheet, row=header_row, column=found.text)
-    if found.excluded in vocabulary().multipliers:
-        return Finding("multiplier_not_applied", "error", place, {"header": found.text})
-    if found.excluded:
-        return Finding("column_not_energy", "info", place,
-                       {"header": found.text, "word": found.excluded})
-    if found.ambiguous:
-        roles = [r for r, _ in found.candidates]
-        return Finding("ambiguous_column", "warning", place,
-                       {"header": found.text, "roles": " / ".join(roles),
-                        **{f"roles_{lang}": " / ".join(getattr(column_roles()[r], lang)
-                                                       for r in roles) for lang in ("en", "zh")},
-                        "options": " ".join(f'--column {column_roles()[r].short}="{found.text}"'
-                                            for r in roles)})
-    return Finding("unrecognised_column", "warning", place, {"header": found.text, "roles": ""})
-
-
-def _one_meter_set(path: Path, sheet: str | None, header_row: int, role: str,
-                   cells: list[HeaderCell], letter, findings: list[Finding]) -> list[HeaderCell]:
-    """The cells that together measure ``role``: one column, or meters with distinct numbers.
-
-    A column without a meter number beside numbered ones is their total: it is used and the
-    numbered ones are listed as not summed.
-    """
-    if len(cells) == 1:
-        return cells
-    whole = [c for c in cells if not c.part]
-    numbered = [c for c in cells if c.part]
-    if len(whole) == 1 and numbered:
-        findings.append(Finding("parts_not_summed", "info",
-                                Place(sheet=sheet, row=header_row, column=whole[0].text),
-                                {"headers": ", ".join(f'"{c.text}"' for c in numbered)}))
-        return whole
-    if role != "period_start" and not whole and len({c.part for c in numbered}) == len(cells):
-        return cells
-    names = ", ".join(f'"{c.text}" ({letter(c.position)})' for c in cells)
-    raise input_error(path, "duplicate_column", Place(sheet=sheet, row=header_row),
-                      role={"en": column_roles()[role].en, "zh": column_roles()[role].zh},
-                      names=names)
-
-
-def _source(path: Path, sheet: str | None, header_row: int, cell: HeaderCell, letter,
-            units_beside: tuple[dict[int, str] | None, str], declared_unit: str | None,
-            findings: list[Finding]) -> ColumnSource:
-    unit_row, beside = units_beside
-    role = cell.role
-    column = column_roles()[role]
-    if column.kind == "time":
-        return ColumnSource(role, cell.text, letter(cell.position), None, 1.0, "time", sheet,
-                            cell.how)
-    unit, origin = cell.unit, "header"
-    if unit is None and unit_row and cell.position in unit_row:
-        unit, origin = unit_row[cell.position], beside
-    if unit is None and declared_unit and column.kind == "energy":
-        unit, origin = declared_unit, "Facility sheet"
-    factor, holds = _unit_factor(path, sheet, header_row, cell, column, unit)
-    if origin != "header":
-        findings.append(Finding("unit_from_elsewhere", "info",
-                                Place(sheet=sheet, row=header_row, column=cell.text),
-                                {"unit": unit, "origin": origin,
-                                 **{f"origin_{lang}": message(
-                                     f"unit_origin.{origin.replace(' ', '_')}", lang)
-                                    for lang in ("en", "zh")}}))
-    return ColumnSource(role, cell.text, letter(cell.position), unit, factor,
-                        "register" if cell.register else holds, sheet, cell.how, origin)
-
-
-def _unit_factor(path: Path, sheet: str | None, header_row: int, cell: HeaderCell,
-                 column: Column, unit: str | None) -> tuple[float, str]:
-    """(factor to the canonical unit, what the column holds)."""
-    place = Place(sheet=sheet, row=header_row, column=cell.text)
-    if unit is None:
-        raise input_error(path, "missing_unit", place, header_en=column.header("en"),
-                          header_zh=column.header("zh"))
-    factor = units.factor_to_canonical(unit, column.kind)
-    if factor is not None:
-        return factor, "energy"
-    if column.kind == "energy" and units.unit_kind(unit) == "power":
-        if cell.register:
-            raise input_error(path, "register_in_power", place, code="unknown_unit", unit=unit)
-        return units.factor_to_canonical(unit, "power"), "power"
-    raise input_error(path, "unknown_unit", place, unit=unit, en=column.en, zh=column.zh,
-                      known=", ".join(units.known_units(column.kind)))

@@ -283,7 +283,7 @@ def period_hours(index: pd.DatetimeIndex, granularity: str,
     return np.full(len(index), step / pd.Timedelta(hours=1))
 
 
-def year_hint(option: int | None, titles: list[str], sheet: str | None,
+def year_hint(option: int | None, above: list, sheet: str | None,
               reporting_start: str | None) -> tuple[int, str] | None:
     """The year of months written without one, and where it came from.
 
@@ -291,8 +291,9 @@ def year_hint(option: int | None, titles: list[str], sheet: str | None,
     ----------
     option : int or None
         The user's ``--year``; it wins.
-    titles : list of str
-        Texts above the table's header (its title), searched in order.
+    above : list
+        The rows above the table's header, (row number, cell values); their texts (the
+        title) are searched in order.
     sheet : str or None
         The sheet's name.
     reporting_start : str or None
@@ -306,7 +307,7 @@ def year_hint(option: int | None, titles: list[str], sheet: str | None,
     """
     if option is not None:
         return int(option), "option"
-    for text in titles:
+    for text in (v for _, row in above for v in row if isinstance(v, str)):
         m = YEAR_IN_TEXT.search(text)
         if m:
             return int(m[1]), "title"

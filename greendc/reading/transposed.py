@@ -28,10 +28,10 @@ from greendc.reading.headers import (
     Header,
     HeaderCell,
     cell_text,
-    resolve_columns,
 )
 from greendc.reading.periods import ISO_LIKE, month_only, parse_period_text
 from greendc.reading.recognise import recognise
+from greendc.reading.resolve import resolve_columns
 from greendc.reading.sources import ColumnSource, frame_keys
 from greendc.reference import units
 from greendc.reference.names import normalise

@@ -23,13 +23,11 @@ from greendc.reading.excel import column_index, column_letter
 from greendc.reading.headers import (
     HEADER_SCAN_ROWS,
     Header,
-    cell_text,
     find_header,
-    resolve_columns,
-    units_row,
 )
 from greendc.reading.isolate import IsolationError, run_bounded
 from greendc.reading.periods import year_hint
+from greendc.reading.resolve import table_columns
 from greendc.reading.sources import ColumnSource, frame_keys
 from greendc.reading.submission import Submission
 from greendc.reading.tables import read_key_values, read_records
@@ -142,18 +140,15 @@ def read_workbook(path: Path, data: bytes, sha256: str, kind: str,
     seen = []
     for sheet in candidates:
         head, header = _head(path, book, sheet, options)
-        titles = [cell_text(v) for _, row in head[:header.index if header else len(head)]
-                  for v in row if isinstance(v, str)]
-        year = year_hint(options.year, titles, sheet, facility.get("reporting_period_start"))
         if header is not None:
+            year = year_hint(options.year, head[:header.index], sheet,
+                             facility.get("reporting_period_start"))
             raw_tables.append(_raw_table(path, data, book, kind, sheet, head, header,
                                          declared_unit, options, year))
             continue
         across = find_transposed(head, options)
         if across is not None:
-            titles = [cell_text(v) for _, row in head[:across.index] for v in row
-                      if isinstance(v, str)]
-            year = year_hint(options.year, titles, sheet,
+            year = year_hint(options.year, head[:across.index], sheet,
                              facility.get("reporting_period_start"))
             raw_tables.append(transposed_table(path, sheet, _grid(path, book, sheet, None),
                                                across, column_letter, declared_unit, year))
@@ -183,20 +178,14 @@ def read_workbook(path: Path, data: bytes, sha256: str, kind: str,
 def _raw_table(path: Path, data: bytes, book, kind: str, sheet: str, head, header: Header,
                declared_unit: str | None, options: Options,
                year: tuple[int, str] | None) -> energy_tables.RawTable:
-    header_row = head[header.index][0]
-    last_header_row = header_row + header.height - 1
-    below = header.index + header.height
-    under = head[below] if below < len(head) else None
-    unit_row = (units_row(under[1], header.cells)
-                if under and under[0] == last_header_row + 1 else None)
-    columns, findings = resolve_columns(path, sheet, header_row, header, column_letter,
-                                        unit_row, declared_unit)
-    first_data_row = last_header_row + (2 if unit_row else 1)
+    columns, findings, first_data_row = table_columns(path, sheet, head, header, column_letter,
+                                                      declared_unit)
+    skip_units = first_data_row > head[header.index][0] + header.height  # a units row
     keys = frame_keys(columns)
     frame = rows = None
     text_cells: dict[str, list[tuple[int, str]]] = {}
     if kind == "xlsx" and header.height == 1:
-        loaded = _fastexcel_body(path, data, sheet, head, header.index, keys, bool(unit_row),
+        loaded = _fastexcel_body(path, data, sheet, head, header.index, keys, skip_units,
                                  options.limits)
         if loaded is not None:
             frame, rows, text_cells = loaded

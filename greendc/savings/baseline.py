@@ -73,6 +73,26 @@ def lag1_autocorrelation(residual: np.ndarray) -> float:
     return float(np.sum(e[1:] * e[:-1]) / denominator)
 
 
+def effective_n(n: int, autocorrelation: float) -> float:
+    """Effective number of independent points, n' = n (1 - rho) / (1 + rho).
+
+    Parameters
+    ----------
+    n : int
+        Number of points.
+    autocorrelation : float
+        Lag-1 autocorrelation rho of the residuals; negative values count as 0 (no correction)
+        and values above 0.99 as 0.99.
+
+    Returns
+    -------
+    float
+        n' (at least 1).
+    """
+    rho = min(max(autocorrelation, 0.0), 0.99)
+    return max(n * (1 - rho) / (1 + rho), 1.0)
+
+
 def t_quantile(probability: float, dof: float) -> float:
     """Student's t quantile, by the Cornish-Fisher expansion about the normal quantile
     (Abramowitz and Stegun 26.7.5); within 0.1 % of the exact value from 5 degrees of freedom.
@@ -132,8 +152,7 @@ def savings_uncertainty(cv_rmse: float, n: int, m: int, fraction: float,
     """
     if fraction <= 0 or m <= 0:
         return float("inf")
-    rho = min(max(autocorrelation, 0.0), 0.99)
-    effective = max(n * (1 - rho) / (1 + rho), 1.0)
+    effective = effective_n(n, autocorrelation)
     t = t_quantile(1 - (1 - confidence) / 2, effective - parameters)
     return t * 1.26 * cv_rmse * math.sqrt(n / effective * (1 + 2 / effective) / m) / fraction
 

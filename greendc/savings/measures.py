@@ -15,7 +15,7 @@ from greendc.metrics import aggregate
 from greendc.reference.messages import message
 from greendc.reference.names import COOLING, DC, IT, TEMPERATURE
 from greendc.reference.settings import setting
-from greendc.savings.baseline import fit_baseline, savings_uncertainty
+from greendc.savings.baseline import effective_n, fit_baseline, savings_uncertainty
 from greendc.savings.catalogue import SUBSYSTEM_COLUMNS, Technology, identify
 from greendc.savings.money import add_money
 
@@ -114,7 +114,7 @@ def measured_methods(energy: pd.DataFrame, adopted: pd.Timestamp, reporting: tup
         fraction = saved / float(np.sum(predicted)) if np.sum(predicted) > 0 else 0.0
         fitted = stats["parameters"] + (model.changepoint is not None)  # p, change point too
         rho = stats["autocorrelation"]
-        stats["effective_n"] = stats["n"] * (1 - max(rho, 0.0)) / (1 + max(rho, 0.0))
+        stats["effective_n"] = effective_n(stats["n"], rho)
         for level in setting("savings", "confidence_levels"):
             stats[f"fractional_uncertainty_{round(level * 100)}"] = savings_uncertainty(
                 stats["cv_rmse"], stats["n"], len(rep_features), fraction, rho, fitted, level)
