@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +29,27 @@ CREATE INDEX IF NOT EXISTS results_facility ON results (facility);
 """
 
 
-def connect(db: Path) -> sqlite3.Connection:
-    """Open (and create when needed) the registry at ``db``."""
+def connect(db: Path, wait_seconds: float = 60.0) -> sqlite3.Connection:
+    """Open (and create when needed) the registry at ``db``.
+
+    Several processes (two batches, the web workbench) may open a new registry at once.  SQLite
+    waits for a lock for ``wait_seconds``, but the switch to write-ahead logging and the first
+    schema statements can fail at once with "database is locked" while another process does the
+    same; they are retried until ``wait_seconds`` have passed.
+    """
     db.parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(db, timeout=60)
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.executescript(REGISTRY_SCHEMA)
-    return connection
+    connection = sqlite3.connect(db, timeout=wait_seconds)
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.executescript(REGISTRY_SCHEMA)
+            return connection
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                connection.close()
+                raise
+            time.sleep(0.05)
 
 
 def history(db: Path, facility: str) -> list[dict[str, Any]]:
