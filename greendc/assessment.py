@@ -33,7 +33,7 @@ from greendc.reference.options import Options
 from greendc.savings import assess_measures, path_to_target
 from greendc.version import __version__
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 def energy_key(column: str) -> str:

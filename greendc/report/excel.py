@@ -15,6 +15,7 @@ from typing import Any
 
 from greendc.assessment import Assessment
 from greendc.reference.messages import message
+from greendc.report.savings import choice_text
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -93,13 +94,17 @@ def write_xlsx(assessment: Assessment, path: str | Path, lang: str = "zh",
                           t("observed"), t("required"), t("margin"), t("score"), t("hint"),
                           t("source"), t("confidence")], criteria,
           [18, 24, 40, 10, 14, 12, 12, 10, 8, 60, 60, 12])
-    measures = [[m["technology"], m["method"], m["kwh"], m["kwh_low"], m["kwh_high"],
+    measures = [[m["technology"], m["method"], m["kwh"],
+                 (m.get("uncertainty") or {}).get("kwh_68"),
+                 (m.get("uncertainty") or {}).get("kwh_90"), m["kwh_low"], m["kwh_high"],
                  m["declared_kwh"], m.get("declared_flag"), m.get("tce"), m.get("tco2"),
-                 m.get("cny"), m.get("payback_years"), "; ".join(m["notes"])]
+                 m.get("cny"), m.get("payback_years"), choice_text(m.get("choice"), lang),
+                 "; ".join(m["notes"])]
                 for m in (result.get("savings") or {}).get("measures", [])]
-    sheet(t("savings"), [t("technology"), t("method"), "kWh/a", "kWh/a low", "kWh/a high",
-                         t("declared"), t("flag"), "tce", "tCO2", "CNY/a", t("payback"),
-                         t("notes")], measures, [34, 16, 14, 14, 14, 14, 8, 10, 10, 12, 10, 80])
+    sheet(t("savings"), [t("technology"), t("method"), "kWh/a", "± kWh/a (68 %)",
+                         "± kWh/a (90 %)", "kWh/a low", "kWh/a high", t("declared"), t("flag"),
+                         "tce", "tCO2", "CNY/a", t("payback"), t("choice"), t("notes")],
+          measures, [34, 16, 14, 14, 14, 14, 14, 14, 8, 10, 10, 12, 10, 60, 80])
     book.close()
     path.write_bytes(buffer.getvalue())
     return path

@@ -21,6 +21,7 @@ from greendc.criteria.thresholds import judged_limits
 from greendc.reference.messages import LANGS, message
 from greendc.report import charts, views
 from greendc.report.formatting import format_number, format_percent
+from greendc.report.savings import savings_view
 
 KINDS = {"full": "report.html.j2", "eligibility": "eligibility.html.j2"}
 
@@ -94,7 +95,7 @@ def render_html(assessment: Assessment, lang: str = "zh", template_dir: str | Pa
         energy_rows=views.energy_rows(result, lang),
         indicator_rows=views.indicator_rows(result, lang),
         criteria=views.criteria_blocks(result, lang),
-        savings=views.savings_view(result, lang),
+        savings=savings_view(result, lang),
         findings=views.finding_rows(result, lang),
         pue_chart=pue_chart,
         energy_chart=energy_chart,

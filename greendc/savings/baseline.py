@@ -1,16 +1,31 @@
-"""The regression baseline: a change-point model of non-IT energy and its fit statistics.
+"""The regression baseline: change-point models of non-IT energy, searched and chosen.
+
+Four forms, each with the IT load as a regressor (ASHRAE Guideline 14-2014 annex D's
+change-point models; a data centre's non-IT energy follows its IT load first):
+
+* ``it``: non-IT = a + b x offday + c x E_IT
+* ``cooling``: ... + d x CDD(T_c) + e x sum(E_IT x max(0, T - T_c))  (3P/4P)
+* ``heating``: ... + f x HDD(T_h)
+* ``heating_cooling``: both, T_h <= T_c  (5P)
+
+CDD(T_c) is the mean over the day's (month's) intervals of max(0, T - T_c), HDD(T_h) that of
+max(0, T_h - T); ``offday`` (Saturday or Sunday) only in daily models.  Change points lie on a
+grid of ``changepoint_step_degc`` inside the baseline's temperatures, each side holding at least
+``changepoint_min_share`` of the baseline periods.  Within a form the change points minimise
+the squared error (the grid search of CalTRACK); the form is the one with the lowest held-out
+CV(RMSE), among those whose weather slopes are positive (energy rising away from the change
+point).  Every form is fitted on the same periods: those with a temperature in every interval
+(the rest are left out and counted).
 
 References
 ----------
-ASHRAE Guideline 14-2014, Measurement of energy, demand and water savings (CV(RMSE), NMBE,
-fractional savings uncertainty, annex B).
+ASHRAE Guideline 14-2014, Measurement of energy, demand and water savings, annex D.
+CalTRACK Methods 2.0 (daily methods, section 3.4): balance-point grid search.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-from statistics import NormalDist
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -18,265 +33,130 @@ import pandas as pd
 from greendc.metrics import aggregate
 from greendc.reference.names import DC, IT, TEMPERATURE
 from greendc.reference.settings import setting
-
-
-def fit_statistics(y: np.ndarray, predicted: np.ndarray, parameters: int) -> dict[str, float]:
-    """ASHRAE Guideline 14 goodness of fit: CV(RMSE), NMBE and R2 of a baseline model.
-
-    CV(RMSE) = sqrt(sum(e^2) / (n - p)) / mean(y);  NMBE = sum(e) / ((n - p) x mean(y)),
-    with e = y - predicted, n observations and p parameters.
-
-    Parameters
-    ----------
-    y : ndarray of float
-        Observed values (non-zero mean), e.g. non-IT energy per day [kWh].
-    predicted : ndarray of float
-        The model's values for the same observations [kWh].
-    parameters : int
-        Number of fitted parameters p; n - p is taken as at least 1.
-
-    Returns
-    -------
-    dict of str to float
-        ``n``, ``parameters``, ``cv_rmse`` [-], ``nmbe`` [-] and ``r2`` [-] (NaN when ``y`` is
-        constant).
-    """
-    residual = y - predicted
-    n, mean = len(y), float(np.mean(y))
-    dof = max(n - parameters, 1)
-    total = float(np.sum((y - mean) ** 2))
-    return {"n": n, "parameters": parameters,
-            "cv_rmse": math.sqrt(float(np.sum(residual ** 2)) / dof) / mean,
-            "nmbe": float(np.sum(residual)) / (dof * mean),
-            "r2": 1 - float(np.sum(residual ** 2)) / total if total > 0 else float("nan"),
-            "autocorrelation": lag1_autocorrelation(residual)}
-
-
-def lag1_autocorrelation(residual: np.ndarray) -> float:
-    """Lag-1 autocorrelation of a model's residuals, in time order.
-
-    Parameters
-    ----------
-    residual : ndarray of float
-        Residuals y - predicted, in time order.
-
-    Returns
-    -------
-    float
-        rho_1 = sum(e_t e_(t-1)) / sum(e_t^2) of the centred residuals [-]; 0 when fewer than
-        three residuals or when they are all equal.
-    """
-    e = np.asarray(residual, dtype=float) - float(np.mean(residual))
-    denominator = float(np.sum(e ** 2))
-    if len(e) < 3 or denominator == 0:
-        return 0.0
-    return float(np.sum(e[1:] * e[:-1]) / denominator)
-
-
-def effective_n(n: int, autocorrelation: float) -> float:
-    """Effective number of independent points, n' = n (1 - rho) / (1 + rho).
-
-    Parameters
-    ----------
-    n : int
-        Number of points.
-    autocorrelation : float
-        Lag-1 autocorrelation rho of the residuals; negative values count as 0 (no correction)
-        and values above 0.99 as 0.99.
-
-    Returns
-    -------
-    float
-        n' (at least 1).
-    """
-    rho = min(max(autocorrelation, 0.0), 0.99)
-    return max(n * (1 - rho) / (1 + rho), 1.0)
-
-
-def t_quantile(probability: float, dof: float) -> float:
-    """Student's t quantile, by the Cornish-Fisher expansion about the normal quantile
-    (Abramowitz and Stegun 26.7.5); within 0.1 % of the exact value from 5 degrees of freedom.
-
-    Parameters
-    ----------
-    probability : float
-        One-sided probability, e.g. 0.84 for a 68 % two-sided interval.
-    dof : float
-        Degrees of freedom (taken as at least 1).
-
-    Returns
-    -------
-    float
-        t such that P(T <= t) = ``probability``.
-    """
-    z = NormalDist().inv_cdf(probability)
-    v = max(float(dof), 1.0)
-    g1 = (z ** 3 + z) / 4
-    g2 = (5 * z ** 5 + 16 * z ** 3 + 3 * z) / 96
-    g3 = (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / 384
-    g4 = (79 * z ** 9 + 776 * z ** 7 + 1482 * z ** 5 - 1920 * z ** 3 - 945 * z) / 92160
-    return z + g1 / v + g2 / v ** 2 + g3 / v ** 3 + g4 / v ** 4
-
-
-def savings_uncertainty(cv_rmse: float, n: int, m: int, fraction: float,
-                        autocorrelation: float = 0.0, parameters: int = 0,
-                        confidence: float = 0.68) -> float:
-    """Fractional savings uncertainty (ASHRAE Guideline 14-2014, annex B).
-
-    dE/E = t x 1.26 x CV x sqrt((n / n') (1 + 2/n') / m) / F, with n' = n (1 - rho) /
-    (1 + rho) for residuals with lag-1 autocorrelation rho > 0 (n' = n otherwise), t the
-    Student quantile of the two-sided ``confidence`` at n' - p degrees of freedom, n baseline and
-    m reporting points, F the savings fraction.
-
-    Parameters
-    ----------
-    cv_rmse : float
-        CV(RMSE) of the baseline model [-].
-    n : int
-        Number of baseline points.
-    m : int
-        Number of reporting points.
-    fraction : float
-        Savings as a share of the predicted energy [-].
-    autocorrelation : float
-        Lag-1 autocorrelation of the baseline residuals [-].
-    parameters : int
-        Fitted parameters p, change points included.
-    confidence : float
-        Two-sided confidence level, e.g. 0.68 or 0.90.
-
-    Returns
-    -------
-    float
-        Fractional savings uncertainty [-]; infinity when ``fraction`` or ``m`` is not positive.
-    """
-    if fraction <= 0 or m <= 0:
-        return float("inf")
-    effective = effective_n(n, autocorrelation)
-    t = t_quantile(1 - (1 - confidence) / 2, effective - parameters)
-    return t * 1.26 * cv_rmse * math.sqrt(n / effective * (1 + 2 / effective) / m) / fraction
-
+from greendc.savings.statistics import cross_validated, fit_statistics
 
 FEATURES = {"intercept": "1", "offday": "Saturday or Sunday", "it": "E_IT",
-            "warm": "mean max(0, T - T_cp)", "it_warm": "sum of E_IT x max(0, T - T_cp)"}
-
-
-def model_features(energy: pd.DataFrame, resolution: str,
-                   changepoint: float | None) -> pd.DataFrame:
-    """Per day (or month): non-IT energy and the regressors, built from the finest data given.
-
-    ``it_warm`` sums E_IT x max(0, T - T_cp) over the intervals, so that cooling that follows
-    both the IT heat and the weather is described even when both change within a day.
-
-    Parameters
-    ----------
-    energy : DataFrame
-        Energy table indexed by period start, with ``dc_energy_kwh``, ``it_energy_kwh`` and,
-        when ``changepoint`` is given, ``outdoor_temp_degc``.
-    resolution : str
-        ``daily`` or ``monthly``.
-    changepoint : float or None
-        Change-point temperature T_cp [degC]; None fits no temperature terms.
-
-    Returns
-    -------
-    DataFrame
-        Indexed by day or month start, only those with complete rows: ``intercept``,
-        ``offday`` (daily only, 1 on weekends), ``nonit`` and ``it`` [kWh], and with a change
-        point ``warm`` [degC] and ``it_warm`` [kWh x degC], NaN on a day (month) with any
-        period missing its temperature (the fit leaves it out and counts it).
-    """
-    base = aggregate.complete(energy)
-    frame = pd.DataFrame({"nonit": base[DC] - base[IT], "it": base[IT]}, index=base.index)
-    if changepoint is not None:
-        warm = np.clip(base[TEMPERATURE] - changepoint, 0, None)
-        frame["warm"] = warm
-        frame["it_warm"] = base[IT] * warm
-        frame["no_temperature"] = base[TEMPERATURE].isna().astype(float)
-    rule = "MS" if resolution == "monthly" else "D"
-    agg = {"nonit": "sum", "it": "sum",
-           **({"warm": "mean", "it_warm": "sum", "no_temperature": "max"}
-              if changepoint is not None else {})}
-    out = frame.resample(rule).agg(agg)
-    out["periods"] = frame["it"].resample(rule).count()
-    out = out[out["periods"] > 0].drop(columns="periods")
-    if changepoint is not None:  # a day missing any temperature has no weather terms: NaN
-        gap = out.pop("no_temperature") > 0
-        out.loc[gap, ["warm", "it_warm"]] = np.nan
-    out.insert(0, "intercept", 1.0)
-    if resolution == "daily":
-        out.insert(1, "offday", (out.index.day_of_week >= 5).astype(float))
-    return out
-
-
-def cross_validated(x: np.ndarray, y: np.ndarray, blocks: np.ndarray) -> dict[str, float]:
-    """CV(RMSE) and NMBE of a linear model predicting each block from the others.
-
-    In-sample NMBE of a least-squares fit with an intercept is zero by construction, so its limit
-    never binds; predicting each block (a month of days, or one month) from a fit on the rest
-    measures how the model does on data it has not seen.
-
-    Parameters
-    ----------
-    x : ndarray of float
-        Regressors, one row per observation.
-    y : ndarray of float
-        Observations (non-zero mean) [kWh].
-    blocks : ndarray
-        Block label of each observation; every block is left out once.
-
-    Returns
-    -------
-    dict of str to float
-        ``cv_rmse`` = sqrt(mean(e^2)) / mean(y) and ``nmbe`` = mean(e) / mean(y) of the
-        out-of-block errors e [-], and ``blocks``, the number of blocks; NaN with fewer than
-        three blocks.
-    """
-    labels = np.unique(blocks)
-    if len(labels) < 3:
-        return {"cv_rmse": float("nan"), "nmbe": float("nan"), "blocks": len(labels)}
-    predicted = np.empty_like(y, dtype=float)
-    for label in labels:
-        held = blocks == label
-        coefficients, *_ = np.linalg.lstsq(x[~held], y[~held], rcond=None)
-        predicted[held] = x[held] @ coefficients
-    error, mean = y - predicted, float(np.mean(y))
-    return {"cv_rmse": math.sqrt(float(np.mean(error ** 2))) / mean,
-            "nmbe": float(np.mean(error)) / mean, "blocks": len(labels)}
+            "warm": "mean max(0, T - T_c)", "it_warm": "sum of E_IT x max(0, T - T_c)",
+            "cold": "mean max(0, T_h - T)"}
+FORMS = {"it": (), "cooling": ("cooling",), "heating": ("heating",),
+         "heating_cooling": ("heating", "cooling")}
+_CELLS = 4_000_000  # intervals x change points computed at once (memory)
 
 
 @dataclass
 class Baseline:
-    """A fitted change-point regression of non-IT energy on IT energy and temperature."""
+    """A fitted baseline model and its feature table over the whole data span."""
 
+    form: str
     columns: list[str]
     coefficients: np.ndarray
-    changepoint: float | None
+    changepoints: dict[str, float]
     stats: dict[str, float]
     ranges: dict[str, tuple[float, float]]
     resolution: str
+    features: pd.DataFrame = field(repr=False)
 
     def predict(self, features: pd.DataFrame) -> np.ndarray:
         return features[self.columns].to_numpy() @ self.coefficients
 
     def describe(self) -> str:
-        terms = " ".join(f"{'-' if c < 0 else '+'} {abs(c):.4g} x {FEATURES[n]}" for n, c in
-                         zip(self.columns, self.coefficients, strict=True)).lstrip("+ ")
-        cp = f", T_cp = {self.changepoint:g} degC" if self.changepoint is not None else ""
-        return f"non-IT = {terms}{cp}"
+        terms = " ".join(f"{'-' if c < 0 else '+'} {abs(c):.4g} x {FEATURES.get(n, n)}" for n, c
+                         in zip(self.columns, self.coefficients, strict=True)).lstrip("+ ")
+        points = "".join(f", T_{side[0]} = {t:g} degC" for side, t in self.changepoints.items())
+        return f"non-IT = {terms}{points}"
+
+
+@dataclass
+class _Periods:
+    """Days (months) of complete data, and the intervals they gather."""
+
+    frame: pd.DataFrame                # intercept, [offday], it, nonit by day (month)
+    temps: np.ndarray | None           # per interval [degC]
+    it: np.ndarray                     # per interval [kWh]
+    starts: np.ndarray                 # first interval of each day (month)
+    counts: np.ndarray                 # intervals in each day (month)
+
+    def degrees(self, points: np.ndarray, side: str) -> tuple[np.ndarray, np.ndarray]:
+        """Mean degrees beyond each change point per day, and sum(E_IT x degrees); NaN on a
+        day with an interval missing its temperature."""
+        mean = np.empty((len(self.starts), len(points)))
+        weighted = np.empty_like(mean)
+        step = max(1, _CELLS // max(len(self.temps), 1))
+        for at in range(0, len(points), step):
+            chunk = points[at:at + step]
+            d = self.temps[:, None] - chunk[None, :]
+            d = np.clip(d if side == "cooling" else -d, 0, None)
+            mean[:, at:at + step] = np.add.reduceat(d, self.starts, axis=0) / self.counts[:, None]
+            weighted[:, at:at + step] = np.add.reduceat(d * self.it[:, None], self.starts, axis=0)
+        return mean, weighted
+
+
+def _periods(energy: pd.DataFrame, resolution: str) -> _Periods:
+    base = aggregate.complete(energy)
+    labels = (base.index.to_period("M").to_timestamp() if resolution == "monthly"
+              else base.index.normalize())
+    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
+    counts = np.diff(np.r_[starts, len(base)])
+    it = base[IT].to_numpy(dtype=float)
+    nonit = base[DC].to_numpy(dtype=float) - it
+    frame = pd.DataFrame({"intercept": 1.0}, index=labels[starts])
+    if resolution == "daily":
+        frame["offday"] = (frame.index.day_of_week >= 5).astype(float)
+    frame["it"] = np.add.reduceat(it, starts)
+    frame["nonit"] = np.add.reduceat(nonit, starts)
+    temps = None
+    if TEMPERATURE in base and base[TEMPERATURE].notna().any():
+        temps = base[TEMPERATURE].to_numpy(dtype=float)
+    return _Periods(frame, temps, it, starts, counts)
+
+
+def _grid(temperature: np.ndarray) -> np.ndarray:
+    """Change points to try: steps inside the baseline's day (month) temperatures."""
+    step = setting("savings", "changepoint_step_degc")
+    share = setting("savings", "changepoint_min_share")
+    if len(temperature) == 0:
+        return np.empty(0)
+    low, high = np.quantile(temperature, [share, 1 - share])
+    return np.arange(np.ceil(low / step) * step, high + step / 2, step)
+
+
+def _sse(x: np.ndarray, y: np.ndarray) -> float:
+    coefficients, *_ = np.linalg.lstsq(x, y, rcond=None)
+    residual = y - x @ coefficients
+    return float(residual @ residual)
+
+
+def _search(form: str, core: np.ndarray, y: np.ndarray, grid: np.ndarray,
+            columns: dict[str, np.ndarray]) -> dict[str, int] | None:
+    """Grid indices of the change points of ``form`` with the least squared error."""
+    sides = FORMS[form]
+    if not sides:
+        return {}
+    if len(grid) == 0:
+        return None
+    best, where = float("inf"), None
+    for c in range(len(grid)) if "cooling" in sides else [None]:
+        cool = [] if c is None else [columns["warm"][:, c], columns["it_warm"][:, c]]
+        for h in range(len(grid)) if "heating" in sides else [None]:
+            if h is not None and c is not None and grid[h] > grid[c]:
+                break
+            heat = [] if h is None else [columns["cold"][:, h]]
+            error = _sse(np.column_stack([core, *heat, *cool]), y)
+            if error < best:
+                best, where = error, {k: v for k, v in (("heating", h), ("cooling", c))
+                                      if v is not None}
+    return where
 
 
 def fit_baseline(energy: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
-                 resolution: str) -> tuple[Baseline, dict[float | None, pd.DataFrame]]:
-    """Fit the baseline on [start, end) of ``energy``; also return the feature tables by change
-    point so that the chosen model can be evaluated on any window.
+                 resolution: str) -> Baseline:
+    """Fit the baseline model on [start, end) of ``energy``, searching forms and change points.
 
     Parameters
     ----------
     energy : DataFrame
         Energy table over the whole data span, with ``dc_energy_kwh`` and ``it_energy_kwh``
-        [kWh]; change points are tried when ``outdoor_temp_degc`` has values, on the days
-        (months) that have a temperature in every period.
+        [kWh]; weather forms are tried when ``outdoor_temp_degc`` has values [degC].
     start, end : Timestamp
         The baseline window, end excluded.
     resolution : str
@@ -284,44 +164,77 @@ def fit_baseline(energy: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
 
     Returns
     -------
-    baseline : Baseline
-        The candidate with the lowest cross-validated CV(RMSE) (in-sample when too few blocks),
-        with the IT energy [kWh] and temperature [degC] ranges of its window.
-    tables : dict of (float or None) to DataFrame
-        :func:`model_features` of the whole span for each change point tried [degC].
+    Baseline
+        The chosen form with its change points [degC], coefficients, statistics (in-sample and
+        held out, ``parameters`` = rank + change points, ``periods_without_temperature``, and
+        ``forms_tried``: each form's held-out CV(RMSE)), the IT energy [kWh] and temperature
+        [degC] ranges of its window, and its feature table over the whole span.
     """
-    candidates: list[float | None] = [None]
-    if TEMPERATURE in energy and energy[TEMPERATURE].notna().any():
-        candidates = list(setting("savings", "changepoints_degc"))  # gaps: days left out
+    periods = _periods(energy, resolution)
+    frame = periods.frame
+    core = [c for c in frame.columns if c != "nonit"]
+    window = ((frame.index >= start) & (frame.index < end))
+    columns: dict[str, np.ndarray] = {}
+    grid = np.empty(0)
+    usable = window.copy()
+    if periods.temps is not None:
+        day_temp = np.add.reduceat(periods.temps, periods.starts) / periods.counts
+        usable = window & ~np.isnan(day_temp)
+        grid = _grid(day_temp[usable])
+        if len(grid):
+            columns["warm"], columns["it_warm"] = periods.degrees(grid, "cooling")
+            columns["cold"], _ = periods.degrees(grid, "heating")
+    y = frame["nonit"].to_numpy()[usable]
+    x_core = frame[core].to_numpy()[usable]
     best: Baseline | None = None
-    tables = {}
-    for changepoint in candidates:
-        table = model_features(energy, resolution, changepoint)
-        tables[changepoint] = table
-        base = table[(table.index >= start) & (table.index < end)]
-        columns = [c for c in base.columns if c != "nonit"]
-        usable = base[columns].notna().all(axis=1).to_numpy()
-        base = base[usable]
-        x, y = base[columns].to_numpy(), base["nonit"].to_numpy()
-        if len(y) <= x.shape[1]:
-            continue  # too few periods with a temperature for this model
-        coefficients, *_ = np.linalg.lstsq(x, y, rcond=None)
-        stats = fit_statistics(y, x @ coefficients, x.shape[1])
-        stats["periods_without_temperature"] = int((~usable).sum())
-        blocks = (base.index.to_period("M").astype(str).to_numpy() if resolution == "daily"
-                  else np.arange(len(base)))
+    tried = {}
+    for form in FORMS:
+        where = _search(form, x_core, y, grid, {k: v[usable] for k, v in columns.items()})
+        if where is None:
+            continue
+        table = frame.copy()
+        names = list(core)
+        if "heating" in where:
+            table["cold"] = columns["cold"][:, where["heating"]]
+            names.append("cold")
+        if "cooling" in where:
+            table["warm"] = columns["warm"][:, where["cooling"]]
+            table["it_warm"] = columns["it_warm"][:, where["cooling"]]
+            names += ["warm", "it_warm"]
+        x = table[names].to_numpy()[usable]
+        if len(y) <= x.shape[1] + len(where):
+            continue  # too few periods for this form
+        coefficients, _, rank, _ = np.linalg.lstsq(x, y, rcond=None)
+        terms = dict(zip(names, coefficients, strict=True))
+        if ("cold" in terms and terms["cold"] <= 0) or ("warm" in terms and terms["warm"] + terms[
+                "it_warm"] * float(np.mean(x[:, names.index("it")])) <= 0):
+            tried[form] = None  # energy falling away from the change point: not physical
+            continue
+        stats = fit_statistics(y, x @ coefficients, int(rank) + len(where))
+        blocks = (frame.index[usable].to_period("M").astype(str).to_numpy()
+                  if resolution == "daily" else np.arange(len(y)))
         held_out = cross_validated(x, y, blocks)
         stats.update(cv_rmse_cross_validated=held_out["cv_rmse"],
-                     nmbe_cross_validated=held_out["nmbe"], cross_validation_blocks=held_out[
-                         "blocks"])
+                     nmbe_cross_validated=held_out["nmbe"],
+                     cross_validation_blocks=held_out["blocks"],
+                     periods_without_temperature=int((window & ~usable).sum()))
+        tried[form] = _choice_error(stats)
         if best is None or _choice_error(stats) < _choice_error(best.stats):
-            ranges = {"it": (float(base["it"].min()), float(base["it"].max()))}
-            if TEMPERATURE in energy:
-                window = energy[(energy.index >= start) & (energy.index < end)][TEMPERATURE]
-                ranges["outdoor_temp_degc"] = (float(window.min()), float(window.max()))
-            best = Baseline(columns, coefficients, changepoint, stats, ranges, resolution)
+            best = Baseline(form, names, coefficients,
+                            {side: float(grid[i]) for side, i in where.items()}, stats,
+                            _ranges(energy, table[usable], start, end), resolution, table)
     assert best is not None
-    return best, tables
+    best.stats["forms_tried"] = tried
+    return best
+
+
+def _ranges(energy: pd.DataFrame, base: pd.DataFrame, start: pd.Timestamp,
+            end: pd.Timestamp) -> dict[str, tuple[float, float]]:
+    ranges = {"it": (float(base["it"].min()), float(base["it"].max()))}
+    if TEMPERATURE in energy:
+        window = energy[(energy.index >= start) & (energy.index < end)][TEMPERATURE]
+        ranges[TEMPERATURE] = (float(window.min()), float(window.max()))
+    return ranges
 
 
 def _choice_error(stats: dict[str, float]) -> float:

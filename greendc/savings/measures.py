@@ -13,20 +13,12 @@ import pandas as pd
 
 from greendc.metrics import aggregate
 from greendc.reference.messages import message
-from greendc.reference.names import COOLING, DC, IT, TEMPERATURE
+from greendc.reference.names import COOLING, DC, IT
 from greendc.reference.settings import setting
-from greendc.savings.baseline import effective_n, fit_baseline, savings_uncertainty
 from greendc.savings.catalogue import SUBSYSTEM_COLUMNS, Technology, identify
 from greendc.savings.money import add_money
-
-DAYS_PER_YEAR = 365
-
-
-def _annual(value: float, days: float) -> float:
-    """A saving per year: a full calendar year (365 or 366 days) as it is, else scaled to 365."""
-    if days <= 0:
-        return float("nan")
-    return value if 365 <= days <= 366 else value * DAYS_PER_YEAR / days
+from greendc.savings.regression import annual_scale, regression_method
+from greendc.savings.uncertainty import ratio_uncertainty
 
 
 def _window_days(frame: pd.DataFrame, resolution: str) -> float:
@@ -83,66 +75,36 @@ def measured_methods(energy: pd.DataFrame, adopted: pd.Timestamp, reporting: tup
     rep_days = _window_days(rep, resolution)
     out["reporting_days"] = rep_days
     out["baseline_days"] = _window_days(base, resolution)
+    scale = annual_scale(rep_days)
     pue_base = base[DC].sum() / base[IT].sum()
     pue_rep = rep[DC].sum() / rep[IT].sum()
     avoided = pue_base * rep[IT].sum() - rep[DC].sum()
-    out["pue_normalised"] = {"kwh": _annual(avoided, rep_days), "pue_baseline": pue_base,
-                             "pue_reporting": pue_rep,
-                             "formula": "PUE_base x E_IT,rep - E_DC,rep, annualised"}
+    out["pue_normalised"] = {
+        "kwh": avoided * scale, "pue_baseline": pue_base, "pue_reporting": pue_rep,
+        "formula": "PUE_base x E_IT,rep - E_DC,rep, annualised",
+        "uncertainty": ratio_uncertainty(*_arrays(base, DC), *_arrays(rep, DC)[::-1], scale)}
     if scope in ("cooling", "fans") and COOLING in table:
         clf_base = base[COOLING].sum() / base[IT].sum()
         clf_rep = rep[COOLING].sum() / rep[IT].sum()
-        out["subsystem"] = {"kwh": _annual((clf_base - clf_rep) * rep[IT].sum(), rep_days),
-                            "clf_baseline": clf_base, "clf_reporting": clf_rep,
-                            "formula": "(CLF_base - CLF_rep) x E_IT,rep, annualised"}
-    enough = (len(base) >= setting("savings", "min_baseline_days") if resolution == "daily"
-              else len(base) >= setting("savings", "min_baseline_months"))
-    if enough:
-        model, tables = fit_baseline(energy, start, adopted, resolution)
-        features = tables[model.changepoint]
-        rep_features = features[(features.index >= rep_from) & (features.index < reporting[1])]
-        known = rep_features[model.columns].notna().all(axis=1).to_numpy()
-        gaps = {"baseline": model.stats["periods_without_temperature"],
-                "reporting": int((~known).sum())}
-        rep_features = rep_features[known]  # periods without a temperature: left out, counted
-        predicted = model.predict(rep_features)
-        actual = rep_features["nonit"].to_numpy()
-        saved = float(np.sum(predicted - actual))
-        rep_days *= known.mean() if len(known) else 1.0
-        criteria = setting("savings", "ashrae14")[resolution]
-        stats = dict(model.stats)
-        fraction = saved / float(np.sum(predicted)) if np.sum(predicted) > 0 else 0.0
-        fitted = stats["parameters"] + (model.changepoint is not None)  # p, change point too
-        rho = stats["autocorrelation"]
-        stats["effective_n"] = effective_n(stats["n"], rho)
-        for level in setting("savings", "confidence_levels"):
-            stats[f"fractional_uncertainty_{round(level * 100)}"] = savings_uncertainty(
-                stats["cv_rmse"], stats["n"], len(rep_features), fraction, rho, fitted, level)
-        outside = np.zeros(len(rep_features), dtype=bool)
-        low, high = model.ranges["it"]
-        outside |= (rep_features["it"].to_numpy() < low) | (rep_features["it"].to_numpy() > high)
-        if TEMPERATURE in model.ranges:
-            low, high = model.ranges[TEMPERATURE]
-            temps = energy[(energy.index >= rep_from) & (energy.index < reporting[1])][TEMPERATURE]
-            daily_out = ((temps < low) | (temps > high)).astype(float).resample(
-                "MS" if resolution == "monthly" else "D").max() > 0
-            outside |= daily_out.reindex(rep_features.index, fill_value=False).to_numpy()
-        out["regression"] = {
-            "kwh": _annual(saved, rep_days),
-            "model": model.describe(),
-            "terms": {n: float(c) for n, c in zip(model.columns, model.coefficients,
-                                                  strict=True)},
-            "changepoint_degc": model.changepoint,
-            "stats": stats,
-            "ashrae14": {"criteria": criteria, "resolution": resolution,
-                         "acceptable": _acceptable(stats, criteria),
-                         "uncertainty_acceptable": stats["fractional_uncertainty_68"]
-                         <= setting("savings", "max_fractional_uncertainty")},
-            "outside_baseline_share": float(outside.mean()) if len(outside) else 0.0,
-            "periods_without_temperature": gaps,
-            "baseline_ranges": {k: list(v) for k, v in model.ranges.items()},
-        }
+        out["subsystem"] = {
+            "kwh": (clf_base - clf_rep) * rep[IT].sum() * scale,
+            "clf_baseline": clf_base, "clf_reporting": clf_rep,
+            "formula": "(CLF_base - CLF_rep) x E_IT,rep, annualised",
+            "uncertainty": ratio_uncertainty(*_arrays(base, COOLING),
+                                             *_arrays(rep, COOLING)[::-1], scale)}
+    minimum = setting("savings", "min_baseline_days" if resolution == "daily"
+                      else "min_baseline_months")
+    if len(base) >= minimum:
+        out["regression"] = regression_method(energy, (start, adopted), (rep_from, reporting[1]),
+                                              resolution, granularity)
+    else:
+        out["regression_not_fitted"] = {"periods": len(base), "needed": minimum}
     return out
+
+
+def _arrays(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """(column, IT energy) of a window as float arrays, in time order."""
+    return frame[column].to_numpy(dtype=float), frame[IT].to_numpy(dtype=float)
 
 
 def deemed(tech: Technology, totals: dict[str, float], pue: float) -> dict[str, Any] | None:
@@ -224,7 +186,7 @@ def assess_measures(measures: list[dict[str, Any]], full_energy: pd.DataFrame, t
             "adoption_date": m.get("adoption_date"), "investment_cny": m.get("investment_cny"),
             "declared_kwh": m.get("declared_savings_kwh"), "evidence": m.get("evidence"),
             "method": None, "kwh": None, "kwh_low": None, "kwh_high": None, "methods": {},
-            "notes": [], "note_codes": []}
+            "uncertainty": None, "choice": None, "notes": [], "note_codes": []}
         adopted = pd.Timestamp(m["adoption_date"]) if m.get("adoption_date") else None
         if adopted is not None and dates.count(m["adoption_date"]) > 1:
             _note(entry, "same_date")
@@ -250,6 +212,9 @@ def assess_measures(measures: list[dict[str, Any]], full_energy: pd.DataFrame, t
         if entry["method"] is None:
             entry["method"] = "none"
             _note(entry, "no_data" if tech else "uncatalogued")
+        if entry["choice"] is None:  # not measured: why no statistical uncertainty exists
+            entry["choice"] = {"code": entry["method"]}
+            entry["uncertainty"] = {"reason": entry["method"]}
         regression = entry["methods"].get("regression")
         entry["stats"] = regression["stats"] if regression else None
         add_money(entry, money)
@@ -263,19 +228,21 @@ def assess_measures(measures: list[dict[str, Any]], full_energy: pd.DataFrame, t
                                              if e["method"] == "deemed"),
              "declared_kwh": sum(e["declared_kwh"] or 0 for e in entries) or None,
              "measures": len(entries), "uncatalogued": sum(not e["catalogued"] for e in entries)}
+    total.update(_combined_uncertainty(measured))
     add_money(total, money, key="kwh_measured")
     return {"measures": entries, "total": total}
 
 
-def _acceptable(stats: dict[str, float], criteria: dict[str, float]) -> bool:
-    """CV(RMSE) and NMBE within the criteria both in sample and predicted out of each block
-    (the held-out figures, when there are enough blocks)."""
-    figures = [(stats["cv_rmse"], stats["nmbe"])]
-    held_out = (stats.get("cv_rmse_cross_validated"), stats.get("nmbe_cross_validated"))
-    if held_out[0] is not None and held_out[0] == held_out[0]:
-        figures.append(held_out)
-    return all(cv <= criteria["cv_rmse"] and abs(nmbe) <= criteria["nmbe"]
-               for cv, nmbe in figures)
+def _combined_uncertainty(measured: list[dict[str, Any]]) -> dict[str, Any]:
+    """The measured total's uncertainty: the measures' in quadrature (errors taken as
+    independent), with the count of measured figures that have none (declared IT savings)."""
+    out: dict[str, Any] = {"uncertainty_missing": sum(
+        "kwh_68" not in (e["uncertainty"] or {}) for e in measured)}
+    for level in setting("savings", "confidence_levels"):
+        key = f"kwh_{round(level * 100)}"
+        values = [e["uncertainty"][key] for e in measured if (e["uncertainty"] or {}).get(key)]
+        out[f"uncertainty_{key}"] = float(np.sqrt(np.sum(np.square(values)))) if values else None
+    return out
 
 
 def _note(entry: dict[str, Any], code: str, **params: Any) -> None:
@@ -290,30 +257,55 @@ def _sum_or_none(values) -> float | None:
     return float(sum(values)) if values else None
 
 
+def _within(method: dict[str, Any]) -> bool:
+    fraction = method["uncertainty"].get("fraction_68")
+    return fraction is not None and fraction <= setting("savings", "max_fractional_uncertainty")
+
+
 def _choose_measured(entry: dict[str, Any]) -> None:
+    """The measured method whose figure is used, and why (``choice``).
+
+    The regression when it meets every acceptance check and does not extrapolate; else the
+    first simpler method (subsystem, then IT-load-normalised) whose uncertainty is within the
+    limit; when none is, the regression if only its uncertainty failed, else the first simpler
+    one, each with the note that the figure is uncertain.
+    """
     methods = entry["methods"]
     regression = methods.get("regression")
-    extrapolates = bool(regression) and regression["outside_baseline_share"] > setting(
-        "savings", "max_outside_share")
-    if regression and regression["ashrae14"]["acceptable"] and not extrapolates:
-        entry.update(method="regression", kwh=regression["kwh"])
-        if not regression["ashrae14"]["uncertainty_acceptable"]:
-            _note(entry, "uncertain")
-        if regression["outside_baseline_share"] > 0:
-            _note(entry, "outside_range", share=regression["outside_baseline_share"])
-    elif "subsystem" in methods:
-        entry.update(method="subsystem", kwh=methods["subsystem"]["kwh"])
-    elif "pue_normalised" in methods:
-        entry.update(method="pue_normalised", kwh=methods["pue_normalised"]["kwh"])
-    if regression and not regression["ashrae14"]["acceptable"]:
+    simpler = [name for name in ("subsystem", "pue_normalised") if name in methods]
+    share = regression["outside_baseline_share"] if regression else 0.0
+    extrapolates = share > setting("savings", "max_outside_share")
+    failed = regression["acceptance"]["failed"] if regression else []
+    fits = bool(regression) and not extrapolates and failed in ([], ["fraction_68"])
+    if regression is None:
+        why: dict[str, Any] = {"code": "regression_not_fitted",
+                               **methods.get("regression_not_fitted", {})}
+    elif extrapolates:
+        why = {"code": "regression_extrapolates", "share": share}
+    else:
+        why = {"code": "regression_failed", "checks": failed}
+    if fits and not failed:
+        chosen, why = "regression", {"code": "regression_accepted"}
+    elif usable := [name for name in simpler if _within(methods[name])]:
+        chosen = usable[0]
+    elif fits or simpler:
+        chosen = "regression" if fits else simpler[0]
+        why = {"code": "all_uncertain", "reason": why}
+    else:
+        return
+    entry.update(method=chosen, kwh=methods[chosen]["kwh"],
+                 uncertainty=methods[chosen]["uncertainty"], choice=why)
+    if not _within(methods[chosen]):
+        _note(entry, "uncertain")
+    if chosen == "regression" and share > 0:
+        _note(entry, "outside_range", share=share)
+    if regression and not (fits or extrapolates):
         _note(entry, "regression_rejected")
     elif extrapolates:
-        _note(entry, "regression_extrapolates", share=regression["outside_baseline_share"])
+        _note(entry, "regression_extrapolates", share=share)
     gaps = (regression or {}).get("periods_without_temperature") or {}
     if sum(gaps.values()):
         _note(entry, "temperature_gaps", days=sum(gaps.values()), **gaps)
     if regression and "pue_normalised" in methods and regression["kwh"]:
         methods["pue_normalised"]["difference_from_regression"] = (
             methods["pue_normalised"]["kwh"] / regression["kwh"] - 1)
-
-

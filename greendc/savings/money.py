@@ -35,7 +35,12 @@ def add_money(entry: dict[str, Any], money: dict[str, Any], key: str = "kwh") ->
                               if investment and entry.get("cny") and entry["cny"] > 0 else None)
     if entry.get(key) is None and entry.get("kwh_low") is not None and entry["kwh_low"] <= 0:
         entry["payback_years"] = None  # the middle of "0 to X" is no saving to pay back from
-        entry["payback_withheld"] = "the deemed range starts at no saving"
+        entry["payback_withheld"] = "deemed_range_from_zero"
+    spread = entry.get("uncertainty") or {}
+    if entry.get(key) is not None and spread.get("kwh_68") is not None and (
+            entry[key] - spread["kwh_68"] <= 0):
+        entry["payback_years"] = None  # no saving is within the figure's 68 % interval
+        entry["payback_withheld"] = "interval_reaches_zero"
     declared, measured = entry.get("declared_kwh"), entry.get("kwh")
     limit = setting("savings", "declared_excess_flag")
     if declared and measured is not None and key == "kwh" and entry.get("method") != "it_side":
