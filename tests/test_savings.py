@@ -99,8 +99,12 @@ def test_catalogue_identifies_free_text_and_keeps_the_unknown():
             assert 0 <= tech.effect[0] <= tech.effect[1] < 1
 
 
-def _two_year_submission(measures, price=0.38):
+def _two_year_submission(measures, price=0.38, growing=False):
+    # a steady IT load unless ``growing`` (the demo's 3,900 -> 4,800 kW): the measured figures
+    # are verifiable only when the reporting load lies within the baseline's
     model = replace(synthetic.SiteModel(), freq="1h")
+    if not growing:
+        model = replace(model, it_start_kw=4300.0, it_end_kw=4300.0)
     energy = synthetic.energy_table(model)
     facility = {**synthetic.DEMO_FACILITY, "electricity_price_cny_per_kwh": price}
     sub = Submission.from_frame(energy, facility, name="synthetic")
@@ -115,11 +119,8 @@ def test_declared_savings_above_measured_are_flagged_in_result_and_report():
         {"row": 3, "technology": "量子冷却", "adoption_date": "2022-01-01", "scope": "cooling",
          "declared_savings_kwh": 10.0}])
     ai, unknown = result.savings["measures"]
-    # the demo's IT load grows: 83 % of its reporting days lie outside the baseline's range,
-    # so the regression is shown but the cooling-subsystem figure is the headline (issue 15)
-    assert ai["method"] == "subsystem" and ai["declared_flag"]
-    assert "regression_extrapolates" in {n["code"] for n in ai["note_codes"]}
-    assert ai["methods"]["regression"]["outside_baseline_share"] > 0.5
+    assert ai["method"] == "regression" and ai["declared_flag"]
+    assert ai["choice"] == {"code": "regression_accepted"}
     assert ai["declared_excess"] > 0.2
     flag = next(f for f in result.findings if f.code == "declared_savings_above_measured")
     assert flag.place.row == 2
@@ -130,12 +131,37 @@ def test_declared_savings_above_measured_are_flagged_in_result_and_report():
 
 
 def test_declared_savings_close_to_measured_are_not_flagged():
+    # the true saving, computed here from the generator with and without the measure
+    steady = replace(synthetic.SiteModel(), freq="1h", it_start_kw=4300.0, it_end_kw=4300.0)
+    without = synthetic.energy_table(replace(steady, measure_date=None))
+    with_measure = synthetic.energy_table(steady)
+    true = float(without.loc["2025", "cooling_energy_kwh"].sum()
+                 - with_measure.loc["2025", "cooling_energy_kwh"].sum())
     result = _two_year_submission([
         {"row": 2, "technology": "AI cooling control", "adoption_date": "2025-01-01",
-         "scope": "cooling", "declared_savings_kwh": 560_000.0}])
+         "scope": "cooling", "declared_savings_kwh": round(true * 1.05)}])
     entry = result.savings["measures"][0]
-    assert entry["method"] == "subsystem" and entry["kwh"] == pytest.approx(545_168, rel=0.01)
+    assert entry["method"] == "regression" and entry["kwh"] == pytest.approx(true, rel=0.05)
+    assert abs(entry["kwh"] - true) <= entry["uncertainty"]["kwh_90"] * 2
     assert entry["declared_flag"] is False
+
+
+def test_a_grown_load_leaves_no_verified_figure_and_the_declaration_unconfirmed():
+    # the demo's IT load grows 3,900 -> 4,800 kW: most 2025 days lie above 2024's range, so
+    # every measured method extrapolates; an inflated declaration is neither flagged nor passed
+    result = _two_year_submission([
+        {"row": 2, "technology": "AI制冷优化控制", "adoption_date": "2025-01-01",
+         "scope": "cooling", "investment_cny": 1e6, "declared_savings_kwh": 2_000_000.0}],
+        growing=True)
+    ai = result.savings["measures"][0]
+    assert ai["methods"]["load_outside_share"] > 0.5
+    assert ai["method"] == "unverified" and ai["kwh"] is None
+    assert ai["choice"]["code"] == "all_extrapolate"
+    assert ai["payback_years"] is None and not ai.get("declared_flag")
+    assert "declared_unverifiable" in {n["code"] for n in ai["note_codes"]}
+    assert {"regression", "pue_normalised", "subsystem"} <= set(ai["methods"])
+    html = render_html(result, "en")
+    assert "No verified figure" in html and "cannot be confirmed by the meters" in html
 
 
 def test_it_side_measure_is_worth_pue_at_the_meter():
@@ -164,9 +190,9 @@ def test_demo_shows_every_method(hourly_xlsx, tmp_path):
     methods = {m["technology"]: m for m in data["savings"]["measures"]}
     ai = methods["AI制冷优化控制 AI cooling control"]
     containment = methods["冷通道封闭 Cold-aisle containment"]
-    # the demo's IT load grows past the baseline's range on most reporting days: the regression
-    # is shown, the cooling-subsystem figure is the headline (issue 15)
-    assert ai["method"] == "subsystem"
+    # the demo's IT load grows past the baseline's range on most reporting days: every measured
+    # method extrapolates, each is shown, none is the headline (issue 15)
+    assert ai["method"] == "unverified"
     assert ai["methods"]["regression"]["outside_baseline_share"] > 0.5
     assert {"regression", "pue_normalised", "subsystem"} <= set(ai["methods"])
     assert ai["methods"]["regression"]["stats"]["cv_rmse"] > 0

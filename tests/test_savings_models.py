@@ -210,25 +210,39 @@ def test_no_payback_when_the_interval_reaches_no_saving():
     assert entry["payback_years"] == pytest.approx(80_000 / 50_000)
 
 
-def test_the_report_shows_each_figure_with_its_uncertainty_and_reason(hourly_xlsx):
+def test_the_report_shows_each_figure_with_its_uncertainty_and_reason():
+    from test_savings import _two_year_submission
+
+    from greendc.report.html import render_html
+
+    result = _two_year_submission([
+        {"row": 2, "technology": "AI cooling control", "adoption_date": "2025-01-01",
+         "scope": "cooling", "investment_cny": 1e6},
+        {"row": 3, "technology": "冷通道封闭", "adoption_date": "2022-01-01"}])
+    measure, deemed = result.savings["measures"]
+    spread = measure["uncertainty"]
+    assert measure["method"] == "regression"
+    zh, en = render_html(result, "zh"), render_html(result, "en")
+    figure = f"{measure['kwh']:,.0f} ± {spread['kwh_68']:,.0f}"
+    assert figure in zh and figure in en
+    assert "采用依据：回归基线通过全部验收检查" in zh and "Why this figure" in en
+    assert f"±{spread['kwh_90']:,.0f} kWh/yr" in en
+    for other in ("pue_normalised", "subsystem"):   # the methods not used, with theirs
+        kwh68 = measure["methods"][other]["uncertainty"]["kwh_68"]
+        assert f"± {kwh68:,.0f} (68 %)" in en
+    assert deemed["method"] == "deemed" and deemed["uncertainty"] == {"reason": "deemed"}
+    assert "指示区间即其不确定范围" in zh
+
+
+def test_the_demo_has_no_verified_figure_and_says_why(hourly_xlsx):
     import json
 
     from greendc import assess
     from greendc.report.html import render_html
 
     assessment = assess(hourly_xlsx)
-    result = json.loads(assessment.to_json())
-    measure = result["savings"]["measures"][0]
-    spread = measure["uncertainty"]
+    measure = json.loads(assessment.to_json())["savings"]["measures"][0]
+    # the demo's load grows: no verified figure, and no payback from any
+    assert measure["method"] == "unverified" and measure["payback_years"] is None
     zh, en = render_html(assessment, "zh"), render_html(assessment, "en")
-    figure = f"{measure['kwh']:,.0f} ± {spread['kwh_68']:,.0f}"
-    assert figure in zh and figure in en
-    assert "采用依据" in zh and "Why this figure" in en
-    assert f"±{spread['kwh_90']:,.0f} kWh/yr" in en
-    # the demo's figure is not distinguishable from no saving: no payback from it
-    assert measure["payback_years"] is None
-    assert measure["payback_withheld"] == "interval_reaches_zero"
-    assert "no payback given" in en and "不给出回收期" in zh
-    deemed = result["savings"]["measures"][1]
-    assert deemed["method"] == "deemed" and deemed["uncertainty"] == {"reason": "deemed"}
-    assert "指示区间即其不确定范围" in zh
+    assert "No verified figure" in en and "无可验证数值" in zh

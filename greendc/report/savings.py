@@ -147,6 +147,11 @@ def _paths(section: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     return paths
 
 
+def _coefficient(value: float) -> str:
+    """A coefficient to four significant figures, without an exponent for ordinary sizes."""
+    return f"{value:,.0f}" if 1e4 <= value < 1e12 else f"{value:.4g}"
+
+
 def model_text(regression: dict[str, Any], lang: str) -> str:
     """The regression baseline's equation in words of ``lang``."""
     if regression.get("form") == "time_of_week":
@@ -159,7 +164,7 @@ def model_text(regression: dict[str, Any], lang: str) -> str:
     for name, value in regression["terms"].items():
         feature = "" if name == "intercept" else f" × {message(f'label.feature.{name}', lang)}"
         sign = "−" if value < 0 else "+"
-        terms.append(f"{sign} {abs(value):.4g}{feature}")
+        terms.append(f"{sign} {_coefficient(abs(value))}{feature}")
     text = message("report.model_lhs", lang) + " = " + " ".join(terms).lstrip("+ ")
     points = regression.get("changepoints_degc") or {}
     if "heating" in points:

@@ -11,10 +11,12 @@ change-point models; a data centre's non-IT energy follows its IT load first):
 CDD(T_c) is the mean over the day's (month's) intervals of max(0, T - T_c), HDD(T_h) that of
 max(0, T_h - T); ``offday`` (Saturday or Sunday) only in daily models.  Change points lie on a
 grid of ``changepoint_step_degc`` inside the baseline's temperatures, each side holding at least
-``changepoint_min_share`` of the baseline periods.  Within a form the change points minimise
+``changepoint_min_share`` of the baseline periods, then refined on ``changepoint_refine_step_degc``
+within one step of the grid's choice.  Within a form the change points minimise
 the squared error (the grid search of CalTRACK); the form is the one with the lowest held-out
 CV(RMSE), among those whose weather slopes are positive (energy rising away from the change
-point).  Every form is fitted on the same periods: those with a temperature in every interval
+point); a form with more change points must lower that error by ``form_min_gain`` of it.
+Every form is fitted on the same periods: those with a temperature in every interval
 (the rest are left out and counted).
 
 References
@@ -120,6 +122,14 @@ def _grid(temperature: np.ndarray) -> np.ndarray:
     return np.arange(np.ceil(low / step) * step, high + step / 2, step)
 
 
+def _local(grid: np.ndarray, where: dict[str, int]) -> np.ndarray:
+    """Finer change points within one grid step of each chosen one."""
+    step = setting("savings", "changepoint_step_degc")
+    fine = setting("savings", "changepoint_refine_step_degc")
+    offsets = np.arange(-step, step + fine / 2, fine)
+    return np.unique(np.round(np.concatenate([grid[i] + offsets for i in where.values()]), 6))
+
+
 def _sse(x: np.ndarray, y: np.ndarray) -> float:
     coefficients, *_ = np.linalg.lstsq(x, y, rcond=None)
     residual = y - x @ coefficients
@@ -192,14 +202,22 @@ def fit_baseline(energy: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
         where = _search(form, x_core, y, grid, {k: v[usable] for k, v in columns.items()})
         if where is None:
             continue
+        points, columns_here = grid, columns
+        if where:  # refine about the grid's choice, on a finer step
+            points = _local(grid, where)
+            columns_here = {}
+            columns_here["warm"], columns_here["it_warm"] = periods.degrees(points, "cooling")
+            columns_here["cold"], _ = periods.degrees(points, "heating")
+            where = _search(form, x_core, y, points,
+                            {k: v[usable] for k, v in columns_here.items()})
         table = frame.copy()
         names = list(core)
         if "heating" in where:
-            table["cold"] = columns["cold"][:, where["heating"]]
+            table["cold"] = columns_here["cold"][:, where["heating"]]
             names.append("cold")
         if "cooling" in where:
-            table["warm"] = columns["warm"][:, where["cooling"]]
-            table["it_warm"] = columns["it_warm"][:, where["cooling"]]
+            table["warm"] = columns_here["warm"][:, where["cooling"]]
+            table["it_warm"] = columns_here["it_warm"][:, where["cooling"]]
             names += ["warm", "it_warm"]
         x = table[names].to_numpy()[usable]
         if len(y) <= x.shape[1] + len(where):
@@ -219,9 +237,10 @@ def fit_baseline(energy: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
                      cross_validation_blocks=held_out["blocks"],
                      periods_without_temperature=int((window & ~usable).sum()))
         tried[form] = _choice_error(stats)
-        if best is None or _choice_error(stats) < _choice_error(best.stats):
+        if best is None or _better(stats, len(where), best):
             best = Baseline(form, names, coefficients,
-                            {side: float(grid[i]) for side, i in where.items()}, stats,
+                            {side: round(float(points[i]), 2) for side, i in where.items()},
+                            stats,
                             _ranges(energy, table[usable], start, end), resolution, table)
     assert best is not None
     best.stats["forms_tried"] = tried
@@ -235,6 +254,15 @@ def _ranges(energy: pd.DataFrame, base: pd.DataFrame, start: pd.Timestamp,
         window = energy[(energy.index >= start) & (energy.index < end)][TEMPERATURE]
         ranges[TEMPERATURE] = (float(window.min()), float(window.max()))
     return ranges
+
+
+def _better(stats: dict[str, float], points: int, best: Baseline) -> bool:
+    """Whether a candidate with ``points`` change points beats ``best``: a lower held-out error,
+    by at least ``form_min_gain`` of it when the candidate has more change points."""
+    error, incumbent = _choice_error(stats), _choice_error(best.stats)
+    if points > len(best.changepoints):
+        return error < incumbent * (1 - setting("savings", "form_min_gain"))
+    return error < incumbent
 
 
 def _choice_error(stats: dict[str, float]) -> float:

@@ -92,6 +92,8 @@ def measured_methods(energy: pd.DataFrame, adopted: pd.Timestamp, reporting: tup
             "formula": "(CLF_base - CLF_rep) x E_IT,rep, annualised",
             "uncertainty": ratio_uncertainty(*_arrays(base, COOLING),
                                              *_arrays(rep, COOLING)[::-1], scale)}
+    low, high = base[IT].min(), base[IT].max()
+    out["load_outside_share"] = float(((rep[IT] < low) | (rep[IT] > high)).mean())
     minimum = setting("savings", "min_baseline_days" if resolution == "daily"
                       else "min_baseline_months")
     if len(base) >= minimum:
@@ -273,6 +275,14 @@ def _choose_measured(entry: dict[str, Any]) -> None:
     methods = entry["methods"]
     regression = methods.get("regression")
     simpler = [name for name in ("subsystem", "pue_normalised") if name in methods]
+    load_share = methods.get("load_outside_share", 0.0)
+    if simpler and load_share > setting("savings", "max_outside_share"):
+        # every method was fitted on another load: none can be verified
+        entry.update(method="unverified", uncertainty={"reason": "unverified"},
+                     choice={"code": "all_extrapolate", "share": load_share})
+        if entry.get("declared_kwh"):
+            _note(entry, "declared_unverifiable")
+        return
     share = regression["outside_baseline_share"] if regression else 0.0
     extrapolates = share > setting("savings", "max_outside_share")
     failed = regression["acceptance"]["failed"] if regression else []

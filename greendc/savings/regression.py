@@ -102,6 +102,7 @@ def regression_method(energy: pd.DataFrame, baseline: tuple[pd.Timestamp, pd.Tim
     known = rep[model.columns].notna().all(axis=1).to_numpy()
     gaps = {"baseline": model.stats["periods_without_temperature"],
             "reporting": int((~known).sum())}
+    months = _months(rep.index, model.resolution)  # the window's, gaps included
     rep = rep[known]  # periods without a temperature: left out, counted
     predicted = model.predict(rep)
     saved = float(np.sum(predicted - rep["nonit"].to_numpy()))
@@ -125,7 +126,7 @@ def regression_method(energy: pd.DataFrame, baseline: tuple[pd.Timestamp, pd.Tim
         "changepoints_degc": model.changepoints,
         "models_compared": compared,
         "stats": stats, "uncertainty": spread,
-        "acceptance": regression_acceptance(stats, spread, _months(rep.index, model.resolution)),
+        "acceptance": regression_acceptance(stats, spread, months),
         "outside_baseline_share": _outside_share(energy, model, rep, reporting),
         "periods_without_temperature": gaps,
         "baseline_ranges": {k: list(v) for k, v in model.ranges.items()},
