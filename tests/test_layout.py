@@ -35,6 +35,7 @@ LAYERS = {
     "greendc.report": 8,
     "greendc.batch": 9,
     "greendc.authoring": 9,
+    "greendc.web": 9.5,
     "greendc.cli": 10,
 }
 

@@ -19,6 +19,7 @@ from greendc.cli.authoring import demo, template
 from greendc.cli.batch import batch, history
 from greendc.cli.criteria import criteria
 from greendc.cli.docs import docs
+from greendc.cli.serve import serve, users
 from greendc.errors import GreenDCError, InputError
 from greendc.version import __version__
 
@@ -75,5 +76,6 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(dict)["debug"] = debug
 
 
-for command in (assess, validate, inspect, batch, history, criteria, template, demo, docs):
+for command in (assess, validate, inspect, batch, history, criteria, template, demo, docs, serve,
+                users):
     main.add_command(command)
