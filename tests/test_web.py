@@ -62,7 +62,7 @@ def upload(client: TestClient, csrf: str, data: bytes, name: str = "site.xlsx") 
     return int(response.headers["location"].rsplit("/", 1)[1])
 
 
-def wait(client: TestClient, headers: dict, submission_id: int, seconds: float = 60) -> dict:
+def wait(client: TestClient, headers: dict, submission_id: int, seconds: float = 180) -> dict:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         body = client.get(f"/api/submissions/{submission_id}", headers=headers).json()

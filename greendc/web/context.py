@@ -43,6 +43,7 @@ class Workbench:
         loader = jinja2.FileSystemLoader(str(resources.files("greendc.templates") / "web"))
         self.env = jinja2.Environment(loader=loader, autoescape=True,
                                       undefined=jinja2.StrictUndefined)
+        self.env.filters["when"] = when
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -50,6 +51,13 @@ class Workbench:
         if connection is None:
             connection = self._local.db = store.open_store(self.data)
         return connection
+
+
+def when(stamp: str | None) -> str:
+    """A stored UTC time as ``2026-11-28 15:56 UTC``."""
+    if not stamp:
+        return ""
+    return stamp[:16].replace("T", " ") + " UTC"
 
 
 def lang_of(request: Request) -> str:
