@@ -21,7 +21,7 @@ from greendc.reference.settings import setting
 from greendc.web import store
 from greendc.web.context import api_user
 from greendc.web.security import check_password, login_blocked, login_failed
-from greendc.web.submit import UploadRefused, receive
+from greendc.web.submit import UploadRefused, body_too_large, receive
 from greendc.web.worker import read_result
 
 
@@ -78,7 +78,9 @@ async def submissions(request: Request) -> Response:
         return JSONResponse([_summary(r) for r in store.list_submissions(bench.db, user)])
     if user["role"] != "enterprise":
         return _problem(403, "enterprise_only")
-    async with request.form() as form:
+    if body_too_large(request, bench):
+        return _problem(413, "upload_too_large", limit=bench.options.limits["max_file_mb"])
+    async with request.form(max_files=1, max_fields=10) as form:
         try:
             submission_id, _ = await receive(bench, user, form.get("file"))
         except UploadRefused as refused:

@@ -27,7 +27,7 @@ from greendc.web.security import (
     same_token,
     security_headers,
 )
-from greendc.web.submit import UploadRefused, receive
+from greendc.web.submit import UploadRefused, body_too_large, receive
 from greendc.web.views import artefact, queue_outputs, submission_view
 
 FILTERS = ("status", "city", "verdict", "programme", "pue_min", "pue_max")
@@ -39,7 +39,7 @@ def _redirect(url: str) -> RedirectResponse:
 
 async def _fields(request: Request) -> dict[str, str]:
     """A form's text fields (any file in it closed at once)."""
-    async with request.form() as form:
+    async with request.form(max_files=0, max_fields=20) as form:
         return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
@@ -120,7 +120,10 @@ async def submissions(request: Request) -> Response:
         return _redirect("/login")
     bench = request.app.state.bench
     if request.method == "POST":
-        async with request.form() as form:
+        if body_too_large(request, bench):
+            return _error(request, 413, "upload_too_large", user,
+                          limit=bench.options.limits["max_file_mb"])
+        async with request.form(max_files=1, max_fields=10) as form:
             if not same_token(user["csrf"], form.get("csrf")):
                 return _error(request, 403, "csrf_refused", user)
             if user["role"] != "enterprise":
@@ -161,7 +164,10 @@ async def new_version(request: Request) -> Response:
     row = _visible(request, user)
     if row is None:
         return _error(request, 404, "not_found", user)
-    async with request.form() as form:
+    if body_too_large(request, request.app.state.bench):
+        return _error(request, 413, "upload_too_large", user,
+                      limit=request.app.state.bench.options.limits["max_file_mb"])
+    async with request.form(max_files=1, max_fields=10) as form:
         if not same_token(user["csrf"], form.get("csrf")):
             return _error(request, 403, "csrf_refused", user)
         if user["role"] != "enterprise":

@@ -17,6 +17,8 @@ from greendc.batch.outputs import atomic_write
 from greendc.web import store
 from greendc.web.security import content_name, upload_problem
 
+FORM_OVERHEAD = 64 * 1024  # bytes of multipart framing and form fields beside the file
+
 
 class UploadRefused(Exception):
     """An upload refused before it was stored: ``key`` and ``values`` of its ``web.*`` message."""
@@ -24,6 +26,16 @@ class UploadRefused(Exception):
     def __init__(self, key: str, values: dict | None = None, status: int = 400):
         super().__init__(key)
         self.key, self.values, self.status = key, values or {}, status
+
+
+def body_too_large(request, bench) -> bool:
+    """Whether the request announces a body beyond the upload limit (refused before it is read;
+    a reverse proxy's body limit covers requests that announce none)."""
+    try:
+        length = int(request.headers.get("content-length", "0"))
+    except ValueError:
+        return True
+    return length > bench.options.limits["max_file_mb"] * 1e6 + FORM_OVERHEAD
 
 
 async def receive(bench, user: sqlite3.Row, upload: object,
