@@ -20,7 +20,7 @@ from greendc.reference.messages import message
 from greendc.reference.settings import setting
 from greendc.web import store
 from greendc.web.context import api_user
-from greendc.web.security import check_password, login_blocked, login_failed
+from greendc.web.security import check_user_password, login_blocked, login_failed
 from greendc.web.submit import UploadRefused, body_too_large, receive
 from greendc.web.worker import read_result
 
@@ -31,6 +31,28 @@ def _problem(status: int, key: str, **values: Any) -> JSONResponse:
                         status_code=status)
 
 
+MAX_JSON = 64 * 1024  # bytes: a login or a review is a few hundred
+
+
+async def _json(request: Request) -> dict | None:
+    """The request's JSON object, or None when it is not one or is larger than MAX_JSON."""
+    try:
+        if int(request.headers.get("content-length", "0")) > MAX_JSON:
+            return None
+    except ValueError:
+        return None
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_JSON:
+            return None
+    try:
+        value = json.loads(body or b"{}")
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
 def _unauthorised() -> JSONResponse:
     response = _problem(401, "unauthorised")
     response.headers["WWW-Authenticate"] = "Bearer"
@@ -39,11 +61,8 @@ def _unauthorised() -> JSONResponse:
 
 async def login(request: Request) -> Response:
     bench = request.app.state.bench
-    try:
-        body = json.loads(await request.body() or b"{}")
-    except ValueError:
-        return _problem(400, "bad_json")
-    if not isinstance(body, dict):
+    body = await _json(request)
+    if body is None:
         return _problem(400, "bad_json")
     name, password = str(body.get("username", "")), str(body.get("password", ""))
     address = request.client.host if request.client else "-"
@@ -51,8 +70,7 @@ async def login(request: Request) -> Response:
         store.log(bench.db, name, "login_blocked", address, "api")
         return _problem(429, "login_blocked")
     row = store.user_by_name(bench.db, name)
-    ok = row is not None and not row["disabled"] and await run_in_threadpool(
-        check_password, row["hash"], password)
+    ok = await run_in_threadpool(check_user_password, row, password)
     if not ok:
         login_failed(bench.db, name, address)
         store.log(bench.db, name, "login_failed", address, "api")
@@ -121,11 +139,10 @@ async def review(request: Request) -> Response:
         return _problem(404, "not_found")
     if user["role"] not in ("reviewer", "admin"):
         return _problem(403, "reviewer_only")
-    try:
-        body = json.loads(await request.body() or b"{}")
-    except ValueError:
+    body = await _json(request)
+    if body is None:
         return _problem(400, "bad_json")
-    status = body.get("status") if isinstance(body, dict) else None
+    status = body.get("status")
     if status not in store.STATUSES[1:]:
         return _problem(400, "bad_status")
     comment = str(body.get("comment") or "")[:4000]

@@ -16,12 +16,13 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from greendc.batch.outputs import atomic_write
 from greendc.reference.messages import message
 from greendc.reference.settings import setting
 from greendc.web import store
 from greendc.web.context import COOKIE, LOGIN_CSRF_COOKIE, api_user, lang_of, page_user, render
 from greendc.web.security import (
-    check_password,
+    check_user_password,
     login_blocked,
     login_failed,
     same_token,
@@ -69,8 +70,7 @@ async def login(request: Request) -> Response:
         store.log(bench.db, name, "login_blocked", address)
         return _error(request, 429, "login_blocked")
     row = store.user_by_name(bench.db, name)
-    ok = row is not None and not row["disabled"] and await run_in_threadpool(
-        check_password, row["hash"], password)
+    ok = await run_in_threadpool(check_user_password, row, password)
     if not ok:
         login_failed(bench.db, name, address)
         store.log(bench.db, name, "login_failed", address)
@@ -242,7 +242,7 @@ async def export(request: Request) -> Response:
                                            html=html.read_text(encoding="utf-8"))
         except GreenDCError as exc:
             return _error(request, 501, "pdf_unavailable", user, reason=str(exc))
-        pdf.write_bytes(data)
+        atomic_write(pdf, data)
     return FileResponse(pdf, filename=f"greendc-{row['id']}-{lang}.pdf")
 
 

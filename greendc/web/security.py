@@ -48,6 +48,21 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+_DUMMY: list[str] = []
+
+
+def check_user_password(row, password: str) -> bool:
+    """Whether ``row`` is an enabled account whose password is ``password``.  A missing or
+    disabled account costs the same hash check, so response times do not reveal which names
+    exist."""
+    if row is None or row["disabled"]:
+        if not _DUMMY:
+            _DUMMY.append(_hasher().hash("not a password of anyone"))
+        check_password(_DUMMY[0], password)
+        return False
+    return check_password(row["hash"], password)
+
+
 def check_password(stored_hash: str, password: str) -> bool:
     """Whether ``password`` matches; a malformed hash never matches."""
     from argon2.exceptions import InvalidHashError, VerificationError

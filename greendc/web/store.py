@@ -119,6 +119,7 @@ def new_session(db: sqlite3.Connection, user_id: int, kind: str, hours: float) -
     """A session (``cookie``) or API token (``api``) for ``user_id``: (token, csrf token).
     Only the token's hash is stored."""
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+    db.execute("DELETE FROM sessions WHERE expires <= ?", (now(),))  # the table stays small
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(hours=hours)
     db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?)",
                (_hash_token(token), user_id, csrf, kind, now(),
