@@ -11,6 +11,7 @@ reports and the Excel export in zh and en.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -39,6 +40,18 @@ def _finding(f: dict[str, Any]) -> dict[str, Any]:
             "message": f["message"]}
 
 
+_lowered: list[bool] = []
+
+
+def _lower_priority() -> None:
+    """Give this worker process a lower CPU priority (once), so that the server's pages stay
+    quick while the pool works on a machine with few cores."""
+    if not _lowered:
+        _lowered.append(True)
+        with contextlib.suppress(OSError):  # not permitted: keep the priority
+            os.nice(int(setting("web", "worker_nice")))
+
+
 def assess_version(task: Task) -> dict[str, Any]:
     """Assess one uploaded file and write its artefacts; never raises for the file's sake.
 
@@ -58,6 +71,7 @@ def assess_version(task: Task) -> dict[str, Any]:
     from greendc.report.excel import write_xlsx
     from greendc.report.html import render_html
 
+    _lower_priority()
     version_id, path, filename, out, options = task
     record: dict[str, Any] = {"version_id": version_id, "status": "invalid", "facility": None,
                               "city": None, "pue": None, "grade": None, "verdicts": {},
