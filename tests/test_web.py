@@ -104,6 +104,11 @@ def test_enterprise_uploads_sees_report_and_other_org_gets_404(app, monthly_byte
         # the reviewer sees it in the queue, the overview and the summary
         login(rita, "rita")
         assert f'href="/submissions/{sid}"' in rita.get("/submissions").text
+        for query, shown in (("programme=gb40879-2021", True), ("programme=gb40879", False),
+                             ("pue_max=1.0", False), ("pue_min=1.0&status=received", True),
+                             ("status=accepted", False)):
+            page = rita.get(f"/submissions?{query}").text
+            assert (f'href="/submissions/{sid}"' in page) is shown, query
         assert rita.get("/queue/overview").status_code == 200
         assert rita.get("/queue/summary.xlsx").content[:2] == b"PK"
         assert rita.get("/audit").status_code == 200

@@ -202,10 +202,13 @@ def list_submissions(db: sqlite3.Connection, user: sqlite3.Row,
     if user["role"] == "enterprise":
         where.append("org = ?")
         values.append(user["org"])
-    for key in ("status", "city", "verdict", "programme"):
+    for key in ("status", "city", "verdict"):
         if filters.get(key):
             where.append(f"{key} = ?")
             values.append(filters[key])
+    if filters.get("programme"):  # the packs checked, comma-separated: one of them
+        where.append("(',' || programme || ',') LIKE ?")
+        values.append(f"%,{filters['programme']},%")
     if filters.get("pue_min") is not None:
         where.append("pue >= ?")
         values.append(filters["pue_min"])
