@@ -107,14 +107,23 @@ async def submissions(request: Request) -> Response:
     return JSONResponse({"id": submission_id, "status": row["status"]}, status_code=201)
 
 
-async def submission(request: Request) -> Response:
+def _visible_submission(request: Request) -> tuple[Any, Any, Response | None]:
+    """(user, submission, None) for a bearer of a valid token who may see the submission of the
+    path; else a 401 or a 404 as the third item."""
     user = api_user(request)
     if user is None:
-        return _unauthorised()
-    bench = request.app.state.bench
-    row = store.get_submission(bench.db, int(request.path_params["id"]))
+        return None, None, _unauthorised()
+    row = store.get_submission(request.app.state.bench.db, int(request.path_params["id"]))
     if not store.visible(user, row):
-        return _problem(404, "not_found")
+        return user, None, _problem(404, "not_found")
+    return user, row, None
+
+
+async def submission(request: Request) -> Response:
+    _, row, refusal = _visible_submission(request)
+    if refusal is not None:
+        return refusal
+    bench = request.app.state.bench
     versions = store.versions(bench.db, row["id"])
     latest = versions[-1] if versions else None
     body = {**_summary(row), "state": latest["state"] if latest else None,
@@ -130,13 +139,10 @@ async def submission(request: Request) -> Response:
 
 
 async def review(request: Request) -> Response:
-    user = api_user(request)
-    if user is None:
-        return _unauthorised()
+    user, row, refusal = _visible_submission(request)
+    if refusal is not None:
+        return refusal
     bench = request.app.state.bench
-    row = store.get_submission(bench.db, int(request.path_params["id"]))
-    if not store.visible(user, row):
-        return _problem(404, "not_found")
     if user["role"] not in ("reviewer", "admin"):
         return _problem(403, "reviewer_only")
     body = await _json(request)

@@ -145,25 +145,31 @@ def _visible(request: Request, user) -> Any:
     return row if user is not None and store.visible(user, row) else None
 
 
-async def submission(request: Request) -> Response:
+def _own_submission(request: Request) -> tuple[Any, Any, Response | None]:
+    """(user, submission, None) when a logged-in user may see the submission of the path;
+    else a redirect to the login page or a 404 as the third item."""
     user = page_user(request)
     if user is None:
-        return _redirect("/login")
+        return None, None, _redirect("/login")
     row = _visible(request, user)
     if row is None:
-        return _error(request, 404, "not_found", user)
+        return user, None, _error(request, 404, "not_found", user)
+    return user, row, None
+
+
+async def submission(request: Request) -> Response:
+    user, row, refusal = _own_submission(request)
+    if refusal is not None:
+        return refusal
     view = submission_view(request.app.state.bench, row, lang_of(request))
     return render(request, "detail.html.j2", user=user, s=row, view=view,
                   statuses=store.STATUSES[1:])
 
 
 async def new_version(request: Request) -> Response:
-    user = page_user(request)
-    if user is None:
-        return _redirect("/login")
-    row = _visible(request, user)
-    if row is None:
-        return _error(request, 404, "not_found", user)
+    user, row, refusal = _own_submission(request)
+    if refusal is not None:
+        return refusal
     if body_too_large(request, request.app.state.bench):
         return _error(request, 413, "upload_too_large", user,
                       limit=request.app.state.bench.options.limits["max_file_mb"])
@@ -180,12 +186,9 @@ async def new_version(request: Request) -> Response:
 
 
 async def review(request: Request) -> Response:
-    user = page_user(request)
-    if user is None:
-        return _redirect("/login")
-    row = _visible(request, user)
-    if row is None:
-        return _error(request, 404, "not_found", user)
+    user, row, refusal = _own_submission(request)
+    if refusal is not None:
+        return refusal
     form = await _fields(request)
     if not same_token(user["csrf"], form.get("csrf")):
         return _error(request, 403, "csrf_refused", user)
