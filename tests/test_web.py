@@ -112,6 +112,11 @@ def test_enterprise_uploads_sees_report_and_other_org_gets_404(app, monthly_byte
         assert rita.get("/queue/overview").status_code == 200
         assert rita.get("/queue/summary.xlsx").content[:2] == b"PK"
         assert rita.get("/audit").status_code == 200
+        link = rita.get(f"/queue/reports/{sid}", follow_redirects=False)
+        assert link.headers["location"] == f"/submissions/{sid}/report"
+        assert rita.get(link.headers["location"]).status_code == 200
+        assert alice.get("/queue/overview").status_code == 403
+        assert alice.get("/", follow_redirects=False).headers["location"] == "/submissions"
         assert alice.get("/audit").status_code == 403
         assert alice.get("/template").content[:2] == b"PK"
 
