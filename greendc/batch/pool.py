@@ -34,7 +34,8 @@ def _serve(connection, work: Callable[[Task], Record], limits: Limits) -> None:
 
 def run_pool(todo: list[Task], work: Callable[[Task], Record],
              lost: Callable[..., Record], *, jobs: int, timeout: float,
-             limits: Limits, report: Callable[[Record], None]) -> None:
+             limits: Limits, report: Callable[[Record], None],
+             start_method: str = "fork") -> None:
     """Run ``work`` on every task on ``jobs`` worker processes (one pool for the whole batch).
 
     Parameters
@@ -47,11 +48,13 @@ def run_pool(todo: list[Task], work: Callable[[Task], Record],
     timeout : seconds a worker may spend on one task [s]
     limits : the run's limits (each worker bounds its memory by ``reader_memory_mb``)
     report : called in this process with each record as it arrives
+    start_method : ``fork`` (the batch: workers inherit the loaded modules) or ``forkserver``
+        (a server process with threads, where a fork could copy a lock another thread holds)
 
     A worker that dies (a crash in a native library) or runs past ``timeout`` seconds on one
     file is replaced; that file is reported through ``lost``, and the batch goes on.
     """
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context(start_method)
     pending = deque(todo)
 
     def start() -> dict[str, Any]:

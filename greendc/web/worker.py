@@ -138,6 +138,10 @@ class Dispatcher:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
+        import multiprocessing
+
+        multiprocessing.set_forkserver_preload(["greendc.web.worker", "greendc.assessment",
+                                                "greendc.report.html", "greendc.report.excel"])
         self._thread = threading.Thread(target=self._loop, name="greendc-dispatcher",
                                         daemon=True)
         self._thread.start()
@@ -171,9 +175,9 @@ class Dispatcher:
             def report(record: dict[str, Any]) -> None:
                 store.store_record(db, record["version_id"], record)
 
-            try:
+            try:  # forkserver: forking this threaded process could copy a held import lock
                 run_pool(tasks, assess_version, lost_version, jobs=self.jobs, timeout=timeout,
-                         limits=limits, report=report)
+                         limits=limits, report=report, start_method="forkserver")
             except Exception:  # the dispatcher must outlive any round: requeue what is left
                 traceback.print_exc()
                 store.requeue_interrupted(db)
