@@ -114,24 +114,36 @@ def _filters(request: Request) -> dict[str, Any]:
     return out
 
 
+async def _upload(request: Request, user, submission_id: int | None
+                  ) -> tuple[int | None, Response | None]:
+    """The upload form of a new submission (``submission_id`` None) or a new version: (the
+    submission's id, None), or (None, the refusal page)."""
+    bench = request.app.state.bench
+    if body_too_large(request, bench):
+        return None, _error(request, 413, "upload_too_large", user,
+                            limit=bench.options.limits["max_file_mb"])
+    async with request.form(max_files=1, max_fields=10) as form:
+        if not same_token(user["csrf"], form.get("csrf")):
+            return None, _error(request, 403, "csrf_refused", user)
+        if user["role"] != "enterprise":
+            return None, _error(request, 403, "enterprise_only", user)
+        try:
+            submission_id, _ = await receive(bench, user, form.get("file"), submission_id)
+        except UploadRefused as refused:
+            return None, _error(request, refused.status, refused.key[4:], user,
+                                **refused.values)
+    return submission_id, None
+
+
 async def submissions(request: Request) -> Response:
     user = page_user(request)
     if user is None:
         return _redirect("/login")
     bench = request.app.state.bench
     if request.method == "POST":
-        if body_too_large(request, bench):
-            return _error(request, 413, "upload_too_large", user,
-                          limit=bench.options.limits["max_file_mb"])
-        async with request.form(max_files=1, max_fields=10) as form:
-            if not same_token(user["csrf"], form.get("csrf")):
-                return _error(request, 403, "csrf_refused", user)
-            if user["role"] != "enterprise":
-                return _error(request, 403, "enterprise_only", user)
-            try:
-                submission_id, _ = await receive(bench, user, form.get("file"))
-            except UploadRefused as refused:
-                return _error(request, refused.status, refused.key[4:], user, **refused.values)
+        submission_id, refusal = await _upload(request, user, None)
+        if refusal is not None:
+            return refusal
         return _redirect(f"/submissions/{submission_id}")
     filters = _filters(request)
     rows = store.list_submissions(bench.db, user, filters)
@@ -170,18 +182,9 @@ async def new_version(request: Request) -> Response:
     user, row, refusal = _own_submission(request)
     if refusal is not None:
         return refusal
-    if body_too_large(request, request.app.state.bench):
-        return _error(request, 413, "upload_too_large", user,
-                      limit=request.app.state.bench.options.limits["max_file_mb"])
-    async with request.form(max_files=1, max_fields=10) as form:
-        if not same_token(user["csrf"], form.get("csrf")):
-            return _error(request, 403, "csrf_refused", user)
-        if user["role"] != "enterprise":
-            return _error(request, 403, "enterprise_only", user)
-        try:
-            await receive(request.app.state.bench, user, form.get("file"), row["id"])
-        except UploadRefused as refused:
-            return _error(request, refused.status, refused.key[4:], user, **refused.values)
+    _, refusal = await _upload(request, user, row["id"])
+    if refusal is not None:
+        return refusal
     return _redirect(f"/submissions/{row['id']}")
 
 
