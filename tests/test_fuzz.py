@@ -18,7 +18,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from greendc.assessment import assess
@@ -81,6 +81,9 @@ edits = st.lists(st.tuples(st.integers(0, 1 << 20), st.integers(0, 16),
 @given(name=st.sampled_from(sorted(SEEDS)), how=st.sampled_from(["structured", "bytes",
                                                                  "truncate"]),
        pick=st.integers(0, 50), changes=edits)
+# Found in CI: the damaged central directory points before the file's start ("negative seek").
+@example(name="split_by_meter.xlsx", how="bytes", pick=0,
+         changes=[(4, 0, "N/A"), (17831, 0, "N/A")])
 def test_reader_and_validator_never_raise(name, how, pick, changes):
     data = SEEDS[name]
     suffix = Path(name).suffix

@@ -21,7 +21,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from functools import cached_property
-from typing import Any
+from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -184,10 +184,21 @@ class XlsxBook:
                              f"{self._limits['max_sheets']} limit", limit=True)
 
     def _read(self, name: str) -> bytes:
+        with self._open(name) as stream:
+            return stream.read()
+
+    def _open(self, name: str) -> IO[bytes]:
+        """Open a part of the archive; a missing part or a damaged directory is a SheetError.
+
+        zipfile raises ValueError ("negative seek value") when the central directory points
+        before the start of the file; that is damage, not a bug of greendc's.
+        """
         try:
-            return self._zip.read(name)
+            return self._zip.open(name)
         except KeyError as exc:
             raise SheetError(f"KeyError: {exc}") from None
+        except ValueError as exc:
+            raise SheetError(f"the archive's directory is damaged ({name}): {exc}") from None
 
     def _relationships(self) -> dict[str, str]:
         out = {}
@@ -212,7 +223,7 @@ class XlsxBook:
         strings: list[str] = []
         parts: list[str] = []
         depth_phonetic = 0
-        with self._zip.open("xl/sharedStrings.xml") as stream:
+        with self._open("xl/sharedStrings.xml") as stream:
             for event, element in iterparse(stream, events=("start", "end")):
                 tag = element.tag
                 if tag == f"{NS}rPh":
@@ -255,7 +266,7 @@ class XlsxBook:
         next_col = 0
         try:
             dates = self._date_styles
-            with self._zip.open(target) as stream:
+            with self._open(target) as stream:
                 for _, element in iterparse(stream):
                     tag = element.tag
                     if tag == f"{NS}dimension":

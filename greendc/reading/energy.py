@@ -228,7 +228,8 @@ def build(path: Path, raw: RawTable, timezone: str) -> tuple[Table | None, list[
         if infinite.any():
             findings.append(Finding("not_finite", "error", place(key, infinite),
                                     {"count": int(infinite.sum())}))
-        with np.errstate(over="ignore"):  # a huge value times a unit factor: inf, flagged below
+        # A huge value times a unit factor is inf; the plausibility range check refuses it.
+        with np.errstate(over="ignore"):
             converted[key] = numbers * source.factor
 
     keep = ~(missing | bad)
