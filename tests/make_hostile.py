@@ -43,6 +43,19 @@ def fault(
     }
 
 
+def directory_before_start(data: bytes) -> bytes:
+    """A zip whose end record claims its central directory starts a file's length later.
+
+    zipfile then places every member before the file's start and raises ValueError on open.
+    """
+    shift = len(data)
+    raw = bytearray(data)
+    end = raw.rfind(b"PK\x05\x06")
+    offset = int.from_bytes(raw[end + 16:end + 20], "little")
+    raw[end + 16:end + 20] = (offset + shift).to_bytes(4, "little")
+    return bytes(raw)
+
+
 def rezip(
     replace: dict[str, bytes],
     drop: tuple[str, ...] = (),
@@ -99,6 +112,12 @@ def main() -> None:
     fault("not_a_zip.xlsx", "just text\n", "not_a_workbook", "not a zip")
     fault("truncated.xlsx", GOOD[: len(GOOD) // 2], "not_a_workbook", "truncated zip")
     fault("empty.xlsx", b"", "empty_file", "0 bytes")
+    fault(
+        "directory_before_start.xlsx",
+        directory_before_start(GOOD),
+        "not_a_workbook",
+        "a central directory that points before the file's start (zipfile: negative seek)",
+    )
     fault(
         "html_as.xls",
         "<html><table><tr><td>1</td></tr></table></html>",
@@ -387,6 +406,16 @@ def main() -> None:
         [("inner.zip", b"PK\x05\x06" + b"\0" * 18)],
         "not_a_submission",
         "an archive inside an archive",
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("a.csv", HEADER + ROWS)
+    fault(
+        "directory_before_start.zip",
+        directory_before_start(buffer.getvalue()),
+        "not_a_submission",
+        "an archive whose central directory points before the file's start",
+        batch_only=True,
     )
     fault("truncated.zip", GOOD[:100], "not_a_submission", "a truncated archive", batch_only=True)
 
