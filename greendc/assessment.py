@@ -18,6 +18,7 @@ import pandas as pd
 
 from greendc import validation
 from greendc.criteria import Facts, PackResult, default_packs, evaluate, load_pack
+from greendc.criteria.evaluate import assumed_conditions
 from greendc.criteria.thresholds import failed_targets
 from greendc.errors import InputError
 from greendc.findings import Finding, Place, errors
@@ -231,6 +232,9 @@ def assess_submission(sub: Submission, options: Options | None = None) -> Assess
                   period=result.period)
     packs = options.criteria if options.criteria is not None else default_packs(facts)
     result.criteria = [evaluate(load_pack(p), facts) for p in packs]
+    for name, (said, packs) in assumed_conditions(result.criteria, facts).items():
+        result.findings.append(Finding("assumed_condition", "info", Place(key=name), {
+            "packs": ", ".join(packs), **{f"said_{lang}": said.render(lang) for lang in LANGS}}))
     full_energy = energy if full is sub else aggregate.boundary_energy(full.energy, fuel_factors)
     result.savings = _savings(full, full_energy, totals, result)
     for entry in result.savings["measures"]:

@@ -4,14 +4,14 @@ with its expectation computed here from the inputs, and a property over generate
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from greendc.assessment import assess_submission
-from greendc.criteria import Facts, builtin_packs, evaluate, load_pack
+from greendc.criteria import Facts, PackResult, builtin_packs, evaluate, load_pack
+from greendc.criteria.evaluate import RuleFinding
 from greendc.metrics.suite import metric
 from greendc.reading import Submission
 
@@ -149,6 +149,50 @@ def test_an_undeclared_cooling_type_is_assumed_electric_and_says_so():
     assert gb.verdict == "pass" and gb.grade == 2
     assert any(f.reason and "Cooling type is not given" in f.reason.render("en")
                for f in gb.findings)
+    said = [f for f in result.findings if f.code == "assumed_condition"]
+    assert [(f.severity, f.place.key) for f in said] == [("info", "cooling_type")]
+    assert "gb40879-2021" in said[0].message("en") and "制冷" in said[0].message("zh")
+
+
+def test_rm1_on_declared_shares_is_never_a_plain_pass_even_near_the_meters():
+    months = 7
+    shares, totals = [0.6, 0.3, 0.05, 0.03, 0.02], [1180.0, 1230, 1300, 1350, 1400]
+    points = [{"point": p, "hours_share": s, "total_power_kw": t, "it_power_kw": 1000.0,
+               "row": i + 2} for i, (p, s, t) in enumerate(zip("abcde", shares, totals,
+                                                                strict=True))]
+    energy = pd.DataFrame({"facility_energy_kwh": [1_230_000.0] * months,
+                           "it_energy_kwh": [1_000_000.0] * months}, index=MONTHS[:months])
+    sub = Submission.from_frame(energy, HEBEI)
+    sub.operating_points = points
+    result = assess_submission(sub)
+    rm1 = sum(s * t for s, t in zip(shares, totals, strict=True)) / 1000.0
+    assert rm1 == pytest.approx(1.2105) and abs(rm1 - 1.23) <= 0.05  # grade 2 on its face
+    assert "rm1_differs" not in codes(result)
+    for pack_id in ("gb40879-2021", "cn-green-dc-2025", "hebei-pilot"):
+        graded = [f for f in pack(result, pack_id).findings if f.rule.metric == "gb40879_value"]
+        assert graded and all(f.verdict != "pass" for f in graded), pack_id
+        assert all(f.to_dict()["confidence"] == "unverified" for f in graded
+                   if f.verdict == "declared"), pack_id
+        assert pack(result, pack_id).verdict != "pass"
+    gb = pack(result, "gb40879-2021")
+    assert gb.grade is None
+    grade2 = next(f for f in gb.findings if f.rule.id == "grade-2")
+    assert grade2.verdict == "declared" and "Annex B" in grade2.reason.render("en")
+    assert f"{rm1:.3f}" in grade2.reason.render("zh") and "1.230" in grade2.reason.render("en")
+
+
+def test_a_partial_year_never_passes_a_reporting_rule():
+    eu = {"country": "FR", "design_it_capacity_kw": 800}
+    whole = evaluate(load_pack("eu-eed-2024"), _facts(**eu))
+    part = evaluate(load_pack("eu-eed-2024"), _facts(provisional=True, **eu))
+    present = [r.id for r in load_pack("eu-eed-2024").rules if r.operator == "present"
+               and r.annual]  # a yearly figure; the installed IT power is no yearly figure
+    assert present
+    assert {f.rule.id: f.verdict for f in whole.findings if f.rule.id in present} == \
+        dict.fromkeys(present, "pass")
+    assert {f.rule.id: f.verdict for f in part.findings if f.rule.id in present} == \
+        dict.fromkeys(present, "insufficient_data")
+    assert part.verdict != "pass"
 
 
 def test_cluster_averages_and_new_project_limits_do_not_judge_one_operating_site():
@@ -229,6 +273,42 @@ def _facts(values: dict | None = None, provisional: bool = False, year: int = 20
 
 
 values = st.one_of(st.none(), st.floats(0.0, 3.5, allow_nan=False))
+PLACES = [{"country": "CN", "province": "河北省", "city": "张家口市"},
+          {"country": "CN", "province": "河北省", "city": "廊坊市"},
+          {"country": "CN", "province": "北京市", "city": "北京市"},
+          {"country": "DE", "province": None, "city": "Frankfurt"},
+          {"country": "FR", "province": None, "city": "Paris"},
+          {"country": "US", "province": None, "city": "Ashburn"}]
+
+
+def violations(result, f: Facts, year: int) -> list[str]:
+    """What makes a pack's verdict a false one: the property's check, on its own so that a test
+    can show it catches each failure mode."""
+    out = []
+    for finding in result.findings:
+        if finding.rule.parameter and finding.verdict in ("pass", "fail"):
+            said = " ".join(t.render("en") for t in (finding.reason, finding.hint) if t)
+            used = [v for v in _parameter_values(finding.rule.parameter) if v <= year]
+            if (max(used) if used else None) != year and "value of the" not in said:
+                out.append(f"{finding.rule.id}: another year's parameter, unnamed")
+        if finding.verdict == "pass" and finding.to_dict()["confidence"] == "unverified":
+            out.append(f"{finding.rule.id}: a plain pass on unverified grounds")
+    gates = [x for x in result.findings if x.rule.kind == "gate"]
+    if result.verdict == "pass":
+        out += [f"{x.rule.id}: gate {x.verdict} under a passing pack" for x in gates
+                if x.verdict not in ("pass", "not_applicable")]
+    for x in result.findings:  # no rule passes on grounds its metric does not give
+        if x.verdict == "pass" and x.rule.metric in f.metrics:
+            basis = f.metrics[x.rule.metric]["basis"]
+            if f.metrics[x.rule.metric]["value"] is None:
+                out.append(f"{x.rule.id}: passes without its metric")
+            if basis.get("implausible"):
+                out.append(f"{x.rule.id}: passes on an implausible value")
+            if x.rule.annual and basis.get("provisional"):
+                out.append(f"{x.rule.id}: passes on a partial year")
+            if basis.get("shares_confidence") == "unverified":
+                out.append(f"{x.rule.id}: passes on declared operating-hour shares")
+    return out
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -236,33 +316,27 @@ values = st.one_of(st.none(), st.floats(0.0, 3.5, allow_nan=False))
        year=st.integers(2019, 2031), cooling=st.sampled_from([None, "water_chiller",
                                                               "non_electric"]),
        status=st.sampled_from(["existing", "new", "renovated", None]),
-       implausible=st.booleans())
+       implausible=st.booleans(), place=st.sampled_from(PLACES),
+       capacity=st.sampled_from([None, 200.0, 400.0, 800.0, 5000.0]),
+       commissioned=st.sampled_from([None, "2015-03-01", "2022-06-01", "2025-01-01",
+                                     "2027-01-01"]),
+       hub=st.sampled_from([None, True, False]), declared_shares=st.booleans())
 def test_no_pack_passes_on_missing_data_or_an_unnamed_other_years_parameter(
-        pue, ref, occupancy, years, provisional, year, cooling, status, implausible):
+        pue, ref, occupancy, years, provisional, year, cooling, status, implausible, place,
+        capacity, commissioned, hub, declared_shares):
     f = _facts({"pue": pue, "gb40879_value": pue, "ttm_pue": pue, "ref": ref,
                 "rack_occupancy": occupancy, "years_in_operation": years},
-               provisional=provisional, year=year, cooling_type=cooling, status=status)
+               provisional=provisional, year=year, cooling_type=cooling, status=status,
+               design_it_capacity_kw=capacity, commissioning_date=commissioned,
+               national_hub_node=hub, **place)
     if implausible:
         for name in ("pue", "gb40879_value", "ttm_pue"):
             f.metrics[name]["basis"]["implausible"] = True
+    if declared_shares:  # RM1 on the submitter's operating-hour shares
+        f.metrics["gb40879_value"]["basis"].update(route="RM1", shares_confidence="unverified",
+                                                   metered_ratio=pue)
     for pack_id in builtin_packs():
-        result = evaluate(load_pack(pack_id), f)
-        for finding in result.findings:
-            if finding.rule.parameter and finding.verdict in ("pass", "fail"):
-                said = " ".join(t.render("en") for t in (finding.reason, finding.hint) if t)
-                used = [v for v in _parameter_values(finding.rule.parameter) if v <= year]
-                if (max(used) if used else None) != year:
-                    assert "value of the" in said, (pack_id, finding.rule.id)
-        if result.verdict != "pass":
-            continue
-        gates = [x for x in result.findings if x.rule.kind == "gate"]
-        assert all(x.verdict in ("pass", "not_applicable") for x in gates), pack_id
-        for x in gates:
-            if x.verdict == "pass" and x.rule.metric in f.metrics:
-                entry = f.metrics[x.rule.metric]
-                assert entry["value"] is not None, (pack_id, x.rule.id)
-                assert not entry["basis"].get("implausible"), (pack_id, x.rule.id)
-                assert not (x.rule.annual and entry["basis"].get("provisional")), pack_id
+        assert violations(evaluate(load_pack(pack_id), f), f, year) == [], pack_id
 
 
 def _parameter_values(name: str) -> list[int]:
@@ -272,9 +346,23 @@ def _parameter_values(name: str) -> list[int]:
             if v["scope"] == "hebei"]
 
 
-def test_the_property_sees_a_real_failure_mode():
-    """The property would catch a pass on a metric that is missing."""
-    f = _facts({"pue": None})
-    result = evaluate(load_pack("jjj-zhangjiakou"), f)
-    assert result.verdict != "pass"
-    np.testing.assert_equal(f.metrics["pue"]["value"], None)
+def test_the_property_sees_each_failure_mode():
+    """The property's check catches a pass on a missing, implausible, partial-year or
+    declared-shares metric (here built by hand, as a faulty evaluator would give them)."""
+    pack_ = load_pack("cn-green-dc-2025")
+    gate = next(r for r in pack_.rules if r.kind == "gate" and r.metric == "gb40879_value")
+    cases = {"passes without its metric": {"value": None},
+             "passes on an implausible value": {"implausible": True},
+             "passes on a partial year": {"provisional": True},
+             "passes on declared operating-hour shares": {"shares_confidence": "unverified"}}
+    for expected, change in cases.items():
+        f = _facts()
+        entry = f.metrics["gb40879_value"]
+        if "value" in change:
+            entry["value"] = None
+        else:
+            entry["basis"].update(change)
+        faulty = PackResult(pack_, "pass", [RuleFinding(gate, "pass", observed=1.2)])
+        assert [v for v in violations(faulty, f, 2025) if expected in v], expected
+    honest = evaluate(pack_, _facts({"gb40879_value": None}))
+    assert honest.verdict != "pass" and violations(honest, _facts(), 2025) == []

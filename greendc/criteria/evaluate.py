@@ -217,10 +217,10 @@ def evaluate_rule(rule: Rule, facts: Facts) -> RuleFinding:
     if missing:
         return RuleFinding(rule, "insufficient_data", required=required, reason=missing,
                            window=window)
-    if rule.operator == "present":
-        return RuleFinding(rule, "pass", observed=observed, window=window)
     partial = rule.annual and basis.get("provisional")
-    if rule.operator == "linear_score":
+    if rule.operator == "present":  # a yearly figure from a partial year is not yet reportable
+        finding = RuleFinding(rule, "pass", observed=observed, window=window)
+    elif rule.operator == "linear_score":
         (at_zero, at_full) = rule.threshold
         share = (float(observed) - at_zero) / (at_full - at_zero)
         score = rule.points * min(1.0, max(0.0, share))
@@ -252,6 +252,14 @@ def evaluate_rule(rule: Rule, facts: Facts) -> RuleFinding:
         else:
             finding.hint = other_year
         finding.confidence = "secondary" if rule.confidence == "confirmed" else None
+    if basis.get("shares_confidence") == "unverified" and finding.verdict == "pass":
+        # RM1 weighted by operating-hour shares the submitter declared (GB 40879 takes them from
+        # its Annex B by region, which greendc does not hold): a pass rests on a declaration.
+        finding.verdict = "declared"
+        finding.reason = Text("declared_shares", {"value": observed,
+                                                  "metered": basis.get("metered_ratio")})
+        finding.hint = Text("declared_shares_hint")
+        finding.confidence = "unverified"
     if basis.get("implausible"):  # a value no data centre can have: never graded
         finding.verdict = "insufficient_data"
         finding.reason = Text("implausible")
@@ -323,6 +331,34 @@ def evaluate(pack: Pack, facts: Facts) -> PackResult:
     if graded and any(f.verdict == "insufficient_data" for f in graded):
         grade = None
     return PackResult(pack, verdict, findings, score=score, max_score=max_score, grade=grade)
+
+
+def assumed_conditions(results: list[PackResult], facts: Facts) -> dict[str, list[str]]:
+    """Facility fields a verdict was reached without: each ``if_missing = "assume_met"``
+    condition whose field is not given, with the packs whose rules assumed it.
+
+    Parameters
+    ----------
+    results : the packs' results on one facility
+    facts : the facility's fields
+
+    Returns
+    -------
+    dict
+        Field name -> (what was assumed, in words; ids of the packs whose rules assumed it).
+    """
+    out: dict[str, tuple[Text, list[str]]] = {}
+    for result in results:
+        for finding in result.findings:
+            if finding.verdict == "not_applicable":
+                continue
+            for name, test in finding.rule.applies_when.items():
+                if test.get("if_missing") == "assume_met" and facts.field(name) is None:
+                    _, said = _applies({name: test}, facts)
+                    packs = out.setdefault(name, (said, []))[1]
+                    if result.pack.id not in packs:
+                        packs.append(result.pack.id)
+    return out
 
 
 def default_packs(facts: Facts) -> list[str]:
