@@ -226,7 +226,11 @@ def test_market_based_co2_equals_location_based_without_green_power():
 
 def test_scores_are_points_only_where_the_source_gives_them():
     result = evaluate(load_pack("cn-green-dc-2025"), _facts({"pue": 1.24, "ref": 0.3}))
-    assert result.max_score == 8  # the renewable score's 8 points; PUE has no point total
+    assert result.score is None and result.max_score is None  # 30 %: below the only band
+    low = next(f for f in result.findings if f.rule.id == "renewable-score")
+    assert low.verdict != "fail" and low.score is None  # not '0 points' and not a fail
+    high = evaluate(load_pack("cn-green-dc-2025"), _facts({"pue": 1.24, "ref": 0.85}))
+    assert (high.score, high.max_score) == (8, 8)  # the renewable's 8; PUE has no point total
     partial = evaluate(load_pack("cn-green-dc-2025"), _facts({"ref": 0.3}, provisional=True))
     assert partial.score is None and partial.max_score is None  # not '0.0/63'
 

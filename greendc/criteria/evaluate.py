@@ -228,9 +228,14 @@ def evaluate_rule(rule: Rule, facts: Facts) -> RuleFinding:
                               required=rule.threshold, score=score, window=window)
     elif rule.operator == "banded_score":
         score = next((b["score"] for b in rule.bands
-                      if b.get("min", float("-inf")) <= observed < b.get("max", float("inf"))), 0)
-        finding = RuleFinding(rule, "pass" if score > 0 else "fail", observed=observed,
-                              score=float(score), window=window)
+                      if b.get("min", float("-inf")) <= observed < b.get("max", float("inf"))),
+                     None)
+        if score is None:  # the source gives no points for this value: no score, not 0
+            finding = RuleFinding(rule, "insufficient_data", observed=observed, window=window,
+                                  reason=Text("no_points_defined"))
+        else:
+            finding = RuleFinding(rule, "pass" if score > 0 else "fail", observed=observed,
+                                  score=float(score), window=window)
     elif rule.operator == "surcharge":
         finding = _surcharge(rule, observed, facts, window)
     else:
