@@ -52,7 +52,8 @@ def test_every_builtin_pack_loads_with_sources():
     ids = rules.builtin_packs()
     assert set(ids) == {"gb40879-2021", "cn-green-dc-2025", "cn-green-dc-2019", "cn-miit-2021",
                         "cn-action-plan-2024", "jjj-zhangjiakou", "hebei-pilot", "beijing-2024",
-                        "cn-gov-procurement-2023", "eu-eed-2024", "de-enefg", "us-dcoi"}
+                        "cn-gov-procurement-2023", "eu-eed-2024", "de-enefg", "us-dcoi",
+                        "cn-ndrc-2021"}
     for pack_id in ids:
         pack = load_pack(pack_id)
         assert pack.id == pack_id

@@ -207,6 +207,24 @@ def test_cluster_averages_and_new_project_limits_do_not_judge_one_operating_site
     assert {f.rule.id: f.verdict for f in plan.findings}["pue-new-large"] == "not_applicable"
 
 
+def test_the_2021_plans_averages_are_context_for_new_large_sites_only():
+    plan = load_pack("cn-ndrc-2021")
+    assert "发改高技〔2021〕1742号" in plan.source["document"]
+    operating = evaluate(plan, _facts({"pue": 1.40}))  # HEBEI: existing, commissioned 2019
+    assert {f.verdict for f in operating.findings} == {"not_applicable"}
+    new_large = dict(status="new", commissioning_date="2023-03-01", racks_installed=5000)
+    off_hub = evaluate(plan, _facts({"pue": 1.28}, national_hub_node=False, **new_large))
+    verdicts = {f.rule.id: f.verdict for f in off_hub.findings}
+    assert verdicts["pue-new-large-average"] == "pass"  # 1.28 < 1.30
+    assert verdicts["pue-hub-node-average"] == "not_applicable"
+    hub = evaluate(plan, _facts({"pue": 1.28}, national_hub_node=True, **new_large))
+    assert {f.rule.id: f.verdict for f in hub.findings}["pue-hub-node-average"] == "fail"
+    assert hub.verdict == "advisory"  # an average target judges no single facility
+    before = evaluate(plan, _facts({"pue": 1.40}, status="new", commissioning_date="2021-06-01",
+                                   racks_installed=5000, national_hub_node=False))
+    assert {f.verdict for f in before.findings} == {"not_applicable"}
+
+
 def test_the_hub_node_condition_is_in_principle():
     rule = next(r for r in load_pack("cn-green-dc-2025").rules if r.id == "hub-node")
     assert rule.kind == "advisory" and "原则上" in rule.note
