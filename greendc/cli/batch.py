@@ -9,7 +9,16 @@ from pathlib import Path
 
 import click
 
-from greendc.cli.common import ALIASES, COLUMNS, CRITERIA, LIMITS, YEAR, lang_option, say
+from greendc.cli.common import (
+    ALIASES,
+    COLUMNS,
+    CRITERIA,
+    LIMITS,
+    YEAR,
+    lang_option,
+    one_blas_thread,
+    say,
+)
 
 
 def _state_file() -> Path:
@@ -66,6 +75,8 @@ def batch(inbox: Path, out_dir: Path, jobs: int, criteria, pdf: bool, force: boo
     submission-format`); --column and --year win over it. Exits 0 when the batch ran, whatever
     the verdicts.
     """
+    if jobs != 1:
+        one_blas_thread()  # before numpy loads: the workers share the cores
     from greendc.batch import BatchOptions, run_batch
     from greendc.reference.options import Options
 

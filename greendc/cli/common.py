@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -10,6 +11,20 @@ from greendc.errors import GreenDCError
 
 GRANULARITIES = ("monthly", "daily", "hourly", "15min")  # one word list for template and demo
 SUBMISSION_TYPES = ".xlsx, .xlsm, .xls or .csv"
+
+
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def one_blas_thread() -> None:
+    """One BLAS thread per process, for commands that run a pool of worker processes.
+
+    With each of two workers spinning BLAS threads on two cores, the workbench's pool assessed
+    at 0.45x one process alone (benchmarks/README.md). Takes effect only before numpy loads; a
+    variable the user set is kept.
+    """
+    for variable in BLAS_THREADS:
+        os.environ.setdefault(variable, "1")
 
 
 def say(key: str, lang: str, **values: object) -> str:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import click
 
+from greendc.cli.common import one_blas_thread
 from greendc.errors import GreenDCError
 
-BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 DATA_HELP = "The workbench's data folder: registry database, uploads and results."
 
 
@@ -25,10 +24,7 @@ DATA_HELP = "The workbench's data folder: registry database, uploads and results
               help="Worker processes assessing uploads [default: one per core].")
 def serve(host: str, port: int, data: Path, jobs: int | None) -> None:
     """Serve the web workbench: enterprises upload, reviewers review."""
-    # One BLAS thread per process: with the pool's workers each spinning several, two workers
-    # assessed at 0.45x one process alone (benchmarks/README.md); set before numpy loads.
-    for variable in BLAS_THREADS:
-        os.environ.setdefault(variable, "1")
+    one_blas_thread()
     try:
         import uvicorn
 
