@@ -121,19 +121,24 @@ def test_gb40879_counts_electricity_only():
     assert pack(result, "gb40879-2021").grade == 1  # 1.2000 <= 1.20; with diesel it was 2
 
 
-def test_rm1_far_from_a_partial_metered_year_is_a_provisional_grade():
+def seven_months_with_points(shares, totals_kw, metered_ratio):
+    """A 7-month year metered at ``metered_ratio`` with five declared operating points (IT
+    1,000 kW each) and the RM1 they give, computed here."""
     months = 7
     points = [{"point": p, "hours_share": s, "total_power_kw": t, "it_power_kw": 1000.0,
                "row": i + 2}
-              for i, (p, s, t) in enumerate(zip("abcde", [0.6, 0.3, 0.05, 0.03, 0.02],
-                                                [1150.0, 1250, 1400, 1500, 1600],
-                                                strict=True))]
-    energy = pd.DataFrame({"facility_energy_kwh": [1_400_000.0] * months,
+              for i, (p, s, t) in enumerate(zip("abcde", shares, totals_kw, strict=True))]
+    energy = pd.DataFrame({"facility_energy_kwh": [1_000_000.0 * metered_ratio] * months,
                            "it_energy_kwh": [1_000_000.0] * months}, index=MONTHS[:months])
     sub = Submission.from_frame(energy, HEBEI)
     sub.operating_points = points
-    result = assess_submission(sub)
-    rm1 = sum(p["hours_share"] * p["total_power_kw"] for p in points) / 1000.0
+    rm1 = sum(s * t for s, t in zip(shares, totals_kw, strict=True)) / 1000.0
+    return assess_submission(sub), rm1
+
+
+def test_rm1_far_from_a_partial_metered_year_is_a_provisional_grade():
+    result, rm1 = seven_months_with_points([0.6, 0.3, 0.05, 0.03, 0.02],
+                                           [1150.0, 1250, 1400, 1500, 1600], 1.40)
     assert result.metrics["rm1"]["value"] == pytest.approx(rm1)  # 1.204: grade 2 on its face
     assert "rm1_differs" in codes(result)
     basis = result.metrics["gb40879_value"]["basis"]
@@ -155,17 +160,8 @@ def test_an_undeclared_cooling_type_is_assumed_electric_and_says_so():
 
 
 def test_rm1_on_declared_shares_is_never_a_plain_pass_even_near_the_meters():
-    months = 7
-    shares, totals = [0.6, 0.3, 0.05, 0.03, 0.02], [1180.0, 1230, 1300, 1350, 1400]
-    points = [{"point": p, "hours_share": s, "total_power_kw": t, "it_power_kw": 1000.0,
-               "row": i + 2} for i, (p, s, t) in enumerate(zip("abcde", shares, totals,
-                                                                strict=True))]
-    energy = pd.DataFrame({"facility_energy_kwh": [1_230_000.0] * months,
-                           "it_energy_kwh": [1_000_000.0] * months}, index=MONTHS[:months])
-    sub = Submission.from_frame(energy, HEBEI)
-    sub.operating_points = points
-    result = assess_submission(sub)
-    rm1 = sum(s * t for s, t in zip(shares, totals, strict=True)) / 1000.0
+    result, rm1 = seven_months_with_points([0.6, 0.3, 0.05, 0.03, 0.02],
+                                           [1180.0, 1230, 1300, 1350, 1400], 1.23)
     assert rm1 == pytest.approx(1.2105) and abs(rm1 - 1.23) <= 0.05  # grade 2 on its face
     assert "rm1_differs" not in codes(result)
     for pack_id in ("gb40879-2021", "cn-green-dc-2025", "hebei-pilot"):
