@@ -123,7 +123,8 @@ def _write_summary(path: Path, records: list[dict[str, Any]], packs: list[str],
             continue
         for text, fmt in ((verdict("pass"), good), (message("label.status.valid", lang), good),
                           (verdict("fail"), bad), (message("label.status.invalid", lang), bad),
-                          (verdict("insufficient_data"), warn), (verdict("conditional"), warn)):
+                          (verdict("insufficient_data"), warn), (verdict("conditional"), warn),
+                          (verdict("declared"), warn)):
             ws.conditional_format(1, col_from, last, col_to, {
                 "type": "text", "criteria": "begins with", "value": text, "format": fmt})
     for c, width in enumerate([36, 18, 30, 30, 12, 9, 8, 7] + [14] * len(packs)

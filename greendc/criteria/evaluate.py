@@ -317,8 +317,8 @@ def evaluate(pack: Pack, facts: Facts) -> PackResult:
         verdict = "fail"
     elif any(f.verdict == "insufficient_data" for f in gates):
         verdict = "insufficient_data"
-    elif gates and declared:
-        verdict = "conditional"
+    elif gates and declared:  # 'conditional' needs a gate the data passed; else all declared
+        verdict = "conditional" if any(f.verdict == "pass" for f in gates) else "declared"
     elif gates and all(f.verdict == "not_applicable" for f in gates):
         verdict = "not_applicable"
     elif gates:
