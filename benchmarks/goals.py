@@ -31,6 +31,7 @@ import zipfile
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 
@@ -65,7 +66,7 @@ def write_interval(path: Path, rows: int, freq: str, columns: int = 4) -> None:
     """A plain energy table: period, facility, IT (and cooling) at ``freq``, fast to write."""
     index = pd.date_range("2025-01-01", periods=rows, freq=freq)
     hours = pd.Timedelta(freq) / pd.Timedelta(hours=1)
-    it = 800.0 * hours * (1 + 0.05 * (index.hour / 23))
+    it = 800.0 * hours * (1 + 0.05 * np.sin(2 * np.pi * index.hour / 24))  # rises and falls
     frame = pd.DataFrame({"Period start": index, "Facility total energy (kWh)": it * 1.3,
                           "IT energy (kWh)": it, "Cooling energy (kWh)": it * 0.22})
     frame.iloc[:, :columns].to_excel(path, sheet_name="Energy", index=False,

@@ -244,14 +244,16 @@ def infer_granularity(index: pd.DatetimeIndex) -> tuple[str, pd.DateOffset | pd.
     """
     if len(index) == 0:
         return "irregular", pd.Timedelta(0)
-    diffs = pd.Series(index).diff().dropna()
-    diffs = diffs[diffs > pd.Timedelta(0)]  # duplicated periods are reported elsewhere
-    month_starts = bool(((index.day == 1) & (index == index.normalize())).all())
-    if month_starts and (diffs.empty or diffs.min() >= pd.Timedelta(days=28)):
+    diffs = np.diff(index.asi8)  # in the index's unit; numpy, as this runs on every file
+    diffs = diffs[diffs > 0]  # duplicated periods are reported elsewhere
+    unit = pd.Timedelta(1, unit=index.unit)
+    apart = diffs.size == 0 or diffs.min() * unit >= pd.Timedelta(days=28)
+    if apart and bool(((index.day == 1) & (index == index.normalize())).all()):
         return "monthly", pd.DateOffset(months=1)
-    if diffs.empty:
+    if diffs.size == 0:
         return "irregular", pd.Timedelta(0)
-    typical = diffs.mode().iloc[0]
+    values, counts = np.unique(diffs, return_counts=True)
+    typical = values[np.argmax(counts)] * unit  # the smallest of equally common steps
     if pd.Timedelta(days=27) <= typical <= pd.Timedelta(days=32):
         return "monthly", pd.DateOffset(months=1)
     for name, step in _STEPS:
