@@ -20,6 +20,7 @@ from greendc.criteria.words import (
     Text,
     field_words,
     metric_words,
+    plain_number,
     provisional_words,
     value_words,
     words,
@@ -175,8 +176,9 @@ def _hint(rule: Rule, verdict: str, observed: Any, required: Any, facts: Facts) 
     if verdict != "fail":
         return None
     direction = "raise" if rule.operator in (">=", ">") else "lower"
-    return Text(f"{direction}_to", {"metric": metric_words(rule.metric), "gap": gap,
-                                    "threshold": required})
+    return Text(f"{direction}_to", {"metric": metric_words(rule.metric),
+                                    "gap": plain_number(gap),
+                                    "threshold": plain_number(float(required))})
 
 
 def evaluate_rule(rule: Rule, facts: Facts) -> RuleFinding:

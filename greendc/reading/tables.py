@@ -14,13 +14,37 @@ from greendc.reading.headers import HEADER_SCAN_ROWS, cell_text
 from greendc.reading.periods import parse_period_text
 from greendc.reference import units
 from greendc.reference.columns import Field, bool_spellings, field_index, fields
+from greendc.reference.messages import LANGS, message
 from greendc.reference.names import name_variants, normalise
 
 Grid = list[tuple[int, list[Any]]]
 _VALUE_HEADERS = {"值", "value", "数值", "填报值", "填报内容", "内容"}
 
 
-def parse_field(spec: Field, value: object) -> tuple[Any, str | None]:
+Problem = tuple[str, dict[str, Any]]  # (catalogue key under ``cell_problem``, its values)
+
+
+def problem_words(problem: Problem) -> dict[str, str]:
+    """A cell's problem in every language, for a finding's ``problem_en`` / ``problem_zh``.
+
+    Parameters
+    ----------
+    problem : (key, values) as :func:`parse_field` gives it
+
+    Returns
+    -------
+    dict
+        ``{"problem_en": ..., "problem_zh": ...}``
+    """
+    key, values = problem
+    out = {}
+    for lang in LANGS:
+        shown = {k: v[lang] if isinstance(v, dict) else v for k, v in values.items()}
+        out[f"problem_{lang}"] = message(f"cell_problem.{key}", lang, **shown)
+    return out
+
+
+def parse_field(spec: Field, value: object) -> tuple[Any, Problem | None]:
     """(parsed value, problem) for one cell of a Facility, Measures or Meters field.
 
     Parameters
@@ -35,11 +59,12 @@ def parse_field(spec: Field, value: object) -> tuple[Any, str | None]:
     value : object
         str, float, int, ISO date str, bool or the canonical enum value; None when the cell is
         blank or has a problem.
-    problem : str or None
-        What is wrong with the cell, in English; None when it is fine or blank.
+    problem : (str, dict) or None
+        What is wrong with the cell as a catalogue key and its values (see
+        :func:`problem_words`); None when it is fine or blank.
     """
     if value is FORMULA_WITHOUT_VALUE:
-        return None, "a formula without a saved result: open the file in Excel and save it"
+        return None, ("formula", {})
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, None
     if spec.type == "text":
@@ -51,18 +76,18 @@ def parse_field(spec: Field, value: object) -> tuple[Any, str | None]:
     if spec.type in ("number", "integer"):
         number = to_number(value)
         if number is None:
-            return None, f'"{value}" is not a number'
+            return None, ("not_number", {"value": value})
         if spec.type == "integer" and not float(number).is_integer():
-            return None, f"{value} is not a whole number"
+            return None, ("not_whole", {"value": value})
         if spec.min is not None and number < spec.min:
-            return None, f"{value} is below the smallest allowed value {spec.min}"
+            return None, ("below_min", {"value": value, "limit": spec.min})
         if spec.max is not None and number > spec.max:
-            return None, f"{value} is above the largest allowed value {spec.max}"
+            return None, ("above_max", {"value": value, "limit": spec.max})
         return (int(number) if spec.type == "integer" else float(number)), None
     if spec.type == "date":
         stamp = to_timestamp(value)
         if stamp is None:
-            return None, f'"{value}" is not a date (write it as 2025-01-31)'
+            return None, ("not_date", {"value": value})
         return stamp.date().isoformat(), None
     if spec.type == "bool":
         if isinstance(value, bool):
@@ -70,7 +95,7 @@ def parse_field(spec: Field, value: object) -> tuple[Any, str | None]:
         text = str(int(value)) if isinstance(value, float) and value.is_integer() else value
         flag = bool_spellings().get(normalise(text))
         if flag is None:
-            return None, f'"{value}" is not yes/no (是/否)'
+            return None, ("not_bool", {"value": value})
         return flag, None
     # enum
     text = str(int(value)) if isinstance(value, float) and value.is_integer() else value
@@ -78,8 +103,9 @@ def parse_field(spec: Field, value: object) -> tuple[Any, str | None]:
     for canonical, spellings in spec.choices.items():
         if key in {normalise(s) for s in (canonical, *spellings)}:
             return canonical, None
-    options = ", ".join(f"{s[0]} ({c})" for c, s in spec.choices.items())
-    return None, f'"{value}" is not one of: {options}'
+    options = {"zh": "、".join(s[0] for s in spec.choices.values()),
+               "en": ", ".join(s[min(1, len(s) - 1)] for s in spec.choices.values())}
+    return None, ("not_choice", {"value": value, "options": options})
 
 
 def to_number(value: object) -> float | None:
@@ -183,7 +209,7 @@ def read_key_values(grid: Grid, sheet: str) -> tuple[dict[str, Any], list[Findin
         parsed, problem = parse_field(specs[key], value)
         place = Place(sheet=sheet, row=r, key=key)
         if problem:
-            findings.append(Finding("bad_field", "error", place, {"problem": problem}))
+            findings.append(Finding("bad_field", "error", place, problem_words(problem)))
         elif parsed is not None:
             if key in out and out[key] != parsed:
                 findings.append(Finding("field_given_twice", "error", place, {}))
@@ -233,9 +259,10 @@ def read_records(grid: Grid, sheet: str, table: str) -> tuple[list[dict[str, Any
             value = row[c] if c < len(row) else None
             parsed, problem = parse_field(specs[key], value)
             if problem:
+                header = cell_text(grid[header_at][1][c]) or specs[key].en  # as the file has it
                 findings.append(Finding("bad_field", "error",
-                                        Place(sheet=sheet, row=r, column=specs[key].en),
-                                        {"problem": problem}))
+                                        Place(sheet=sheet, row=r, column=header),
+                                        problem_words(problem)))
             record[key] = parsed
         records.append(record)
     return records, findings

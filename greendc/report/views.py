@@ -197,7 +197,10 @@ def criteria_blocks(result: dict[str, Any], lang: str) -> list[dict[str, Any]]:
         rows = []
         for f in pack["findings"]:
             evidence = [x[lang] for x in (f["reason"], f["hint"]) if x]
-            if f["score"] is not None:
+            if f["score"] is not None and f["kind"] == "advisory":  # no points in the source
+                evidence.append(message("report.share_of_full", lang,
+                                        share=f["score"] / f["max_score"]))
+            elif f["score"] is not None:
                 evidence.append(message("report.score", lang, score=f"{f['score']:.1f}",
                                         max=f"{f['max_score']:g}"))
             if f["cost_cny"]:
@@ -215,7 +218,8 @@ def criteria_blocks(result: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                          "required": _shown(f["required"], f["unit"]),
                          "margin": _shown(f["margin"], f["unit"]) if f["margin"] is not None
                          else "—",
-                         "evidence": " ".join(evidence), "source": source,
+                         "evidence": message("report.evidence_separator", lang).join(evidence),
+                         "source": source,
                          "confidence": label("confidence", f["confidence"], lang)})
         extra = []
         if pack["grade"]:

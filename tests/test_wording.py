@@ -1,0 +1,85 @@
+"""What the reader reads: errors and evidence in the reader's language, numbers as people write
+them, sentences that join.  Workbooks are filled the way an operator fills the blank template."""
+
+from __future__ import annotations
+
+import re
+
+import openpyxl
+import pytest
+
+from greendc.authoring.template import write_submission
+from greendc.criteria import evaluate, load_pack
+from greendc.report.views import criteria_blocks
+from greendc.validation import check_file
+from tests.test_verdicts import _facts
+
+
+@pytest.fixture(scope="module")
+def typed_by_hand(tmp_path_factory):
+    """The English blank template, its Facility sheet typed into: a formula in Racks in use
+    (saved by a tool that keeps no result) and a cooling type in the operator's own words."""
+    path = tmp_path_factory.mktemp("hand") / "langfang.xlsx"
+    write_submission(path, lang="en", year=2025)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Facility"]
+    rows = {str(r[0].value).split(" ")[0] + " " + str(r[0].value).split(" ")[1]: r[0].row
+            for r in sheet.iter_rows(min_row=2) if r[0].value}
+    typed = {"Facility name": "Langfang DC 1", "Racks installed": 3200,
+             "Racks in": "=B12*0.8", "Cooling type": "water chiller plant"}
+    for label, value in typed.items():
+        sheet.cell(rows[label], 2, value)
+    energy = book["Energy"]
+    for row in range(2, 14):
+        energy.cell(row, 2, 1_250_000 + row)
+        energy.cell(row, 3, 1_000_000 + row)
+    book.save(path)
+    return path, rows
+
+
+def test_field_errors_speak_the_readers_language(typed_by_hand):
+    path, rows = typed_by_hand
+    check = check_file(path)
+    bad = {f.place.row: f for f in check.findings if f.code == "bad_field"}
+    assert set(bad) == {rows["Racks in"], rows["Cooling type"]}
+    cooling = bad[rows["Cooling type"]]
+    assert "water-cooled chiller" in cooling.message("en")
+    assert not re.search(r"[\u4e00-\u9fff]", cooling.message("en").replace(
+        "water chiller plant", ""))
+    assert "水冷冷机" in cooling.message("zh") and "is not" not in cooling.message("zh")
+    formula = bad[rows["Racks in"]]
+    assert "Excel" in formula.message("en") and "formula" in formula.message("en")
+    zh = formula.message("zh")
+    assert "公式" in zh and not re.search(r"[A-Za-z]{4,}", zh.replace("Excel", ""))
+
+
+def test_a_gap_reads_as_people_write_numbers():
+    result = evaluate(load_pack("cn-green-dc-2025"), _facts(racks_installed=900))
+    hints = [f.hint for f in result.findings if f.hint and f.rule.metric == "racks_installed"]
+    assert hints, "the rack-count gate gives no hint"
+    gap = 3000 - 900
+    assert f"by {gap:,} to reach 3,000" in hints[0].render("en")
+    assert f"提高 {gap:,}，达到 3,000" in hints[0].render("zh")
+    assert "e+" not in hints[0].render("en")
+
+
+def test_a_declared_rules_evidence_is_two_clauses_not_one_run_on(tmp_path):
+    result = evaluate(load_pack("cn-green-dc-2025"), _facts())
+    data = {"criteria": [result.to_dict()]}
+    for lang, separator in (("en", "; "), ("zh", "；")):
+        rows = criteria_blocks(data, lang)[0]["rows"]
+        declared = [r for r in rows if r["verdict"] == "declared"]
+        assert declared
+        for row in declared:
+            reason, hint = row["evidence"].split(separator, 1)
+            assert reason and hint, row["evidence"]
+    en = criteria_blocks(data, "en")[0]["rows"]
+    assert not any("evidence provide" in r["evidence"] for r in en)
+
+
+def test_a_score_without_points_in_its_source_reads_as_a_share_of_full_marks():
+    result = evaluate(load_pack("cn-green-dc-2025"), _facts({"pue": 1.20}))
+    row = next(r for r in criteria_blocks({"criteria": [result.to_dict()]}, "en")[0]["rows"]
+               if r["id"] == "pue-score")
+    share = (1.30 - 1.20) / (1.30 - 1.10)  # nothing at 1.30, full marks at 1.10
+    assert f"{share:.0%} of full marks" in row["evidence"] and "score" not in row["evidence"]
