@@ -83,3 +83,23 @@ def test_a_score_without_points_in_its_source_reads_as_a_share_of_full_marks():
                if r["id"] == "pue-score")
     share = (1.30 - 1.20) / (1.30 - 1.10)  # nothing at 1.30, full marks at 1.10
     assert f"{share:.0%} of full marks" in row["evidence"] and "score" not in row["evidence"]
+
+
+def test_the_savings_total_leaves_out_what_there_is_none_of(tmp_path):
+    import pandas as pd
+
+    from greendc import assess
+    from greendc.report.savings import savings_view
+
+    months = pd.date_range("2025-01-01", periods=12, freq="MS", name="period_start")
+    energy = pd.DataFrame({"facility_energy_kwh": [1_250_000.0] * 12,
+                           "it_energy_kwh": [1_000_000.0] * 12}, index=months)
+    path = write_submission(tmp_path / "one_measure.xlsx", energy=energy, lang="en",
+                            facility={"facility_name": "Langfang DC 1", "country": "CN"},
+                            measures=[{"technology": "our own idea", "adoption_date":
+                                       "2025-03-01", "declared_savings_kwh": 120_000}])
+    data = assess(path).to_dict()
+    for lang, declared in (("en", "declared 120,000 kWh/yr"), ("zh", "申报 120,000 千瓦时/年")):
+        total = savings_view(data, lang)["total"]
+        assert declared in total
+        assert "0 – 0" not in total and "0 kWh/yr;" not in total, total

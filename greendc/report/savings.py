@@ -115,10 +115,7 @@ def savings_view(result: dict[str, Any], lang: str) -> dict[str, Any]:
                      "flag": bool(m.get("declared_flag")), "details": details,
                      "row": m.get("row")})
     total = section.get("total") or {}
-    total_text = message("report.total_savings", lang, kwh=total.get("kwh_measured") or 0,
-                         low=total.get("kwh_deemed_low") or 0,
-                         high=total.get("kwh_deemed_high") or 0,
-                         declared=total.get("declared_kwh") or 0) if rows else ""
+    total_text = _total_line(total, lang) if rows else ""
     if rows and total.get("uncertainty_kwh_68") is not None:
         total_text += " " + message("report.total_uncertainty", lang,
                                     kwh68=total["uncertainty_kwh_68"],
@@ -173,3 +170,16 @@ def model_text(regression: dict[str, Any], lang: str) -> str:
         text += message("report.model_changepoint", lang,
                         t=points.get("cooling", regression.get("changepoint_degc")))
     return text
+
+
+def _total_line(total: dict, lang: str) -> str:
+    """The measured, deemed and declared totals, each only when there is one (never "0 - 0")."""
+    parts = [message("report.total_measured", lang, kwh=total["kwh_measured"])
+             if total.get("kwh_measured") else message("report.total_none_measured", lang)]
+    if total.get("kwh_deemed_high"):
+        parts.append(message("report.total_deemed", lang, low=total.get("kwh_deemed_low") or 0,
+                             high=total["kwh_deemed_high"]))
+    if total.get("declared_kwh"):
+        parts.append(message("report.total_declared", lang, declared=total["declared_kwh"]))
+    return message("report.evidence_separator", lang).join(parts) + message("report.full_stop",
+                                                                            lang)
