@@ -258,8 +258,9 @@ def _savings(full: Submission, full_energy: pd.DataFrame, totals: dict[str, floa
     ``full_energy`` is the whole data span with its boundary columns (baselines lie before the
     reporting period); ``totals`` are the reporting period's sums.
     """
+    grid = result.metrics["co2_t"]["basis"].get("grid_factor")  # none outside China
     money = {"coal_kgce_per_kwh": factors.coal_equivalent().value,
-             "grid_kgco2_per_kwh": result.metrics["co2_t"]["basis"]["grid_factor"]["value"],
+             "grid_kgco2_per_kwh": grid["value"] if grid else None,
              "price": full.facility.get("electricity_price_cny_per_kwh")}
     pue = result.metrics["pue"]["value"]
     section = assess_measures(full.measures, full_energy, totals, result.period,
@@ -267,6 +268,6 @@ def _savings(full: Submission, full_energy: pd.DataFrame, totals: dict[str, floa
     section["path_to_target"] = path_to_target(totals, pue, failed_targets(result.criteria),
                                                money)
     section["basis"] = {"coal_kgce_per_kwh": money["coal_kgce_per_kwh"],
-                        "grid_factor": result.metrics["co2_t"]["basis"]["grid_factor"],
+                        "grid_factor": grid,
                         "price_cny_per_kwh": money["price"]}
     return section

@@ -384,3 +384,35 @@ def test_the_property_sees_each_failure_mode():
         assert [v for v in violations(faulty, f, 2025) if expected in v], expected
     honest = evaluate(pack_, _facts({"gb40879_value": None}))
     assert honest.verdict != "pass" and violations(honest, _facts(), 2025) == []
+
+
+def test_mean_it_power_above_design_capacity_is_flagged_and_not_graded():
+    it_month = 1_000_000.0  # kWh; 12 x 1 GWh over 8,760 h is 1,370 kW of mean IT power
+    result = assessed({"facility_energy_kwh": [1_250_000.0] * 12,
+                       "it_energy_kwh": [it_month] * 12}, design_it_capacity_kw=800.0)
+    expected = 12 * it_month / 8760 / 800.0
+    entry = result.metrics["it_utilisation"]
+    assert entry["value"] == pytest.approx(expected) and expected > 1
+    assert entry["basis"]["implausible"]
+    assert "it_above_design" in codes(result)
+
+
+def test_the_grid_factor_says_where_it_comes_from():
+    grid_kwh = 12 * 1_250_000.0
+    no_province = assessed({"facility_energy_kwh": [1_250_000.0] * 12,
+                            "it_energy_kwh": [1_000_000.0] * 12}, province=None, city=None)
+    factor = no_province.metrics["co2_t"]["basis"]["grid_factor"]
+    assert factor["scope"] == "national"
+    assert no_province.metrics["co2_t"]["value"] == pytest.approx(grid_kwh * factor["value"]
+                                                                  / 1000)
+    assert "grid_factor_national" in codes(no_province)
+    hebei = assessed({"facility_energy_kwh": [1_250_000.0] * 12,
+                      "it_energy_kwh": [1_000_000.0] * 12})
+    assert hebei.metrics["co2_t"]["basis"]["grid_factor"]["scope"] != "national"
+    assert "grid_factor_national" not in codes(hebei)
+    abroad = assessed({"facility_energy_kwh": [1_250_000.0] * 12,
+                       "it_energy_kwh": [1_000_000.0] * 12}, country="DE", province=None,
+                      city="Frankfurt")
+    for name in ("co2_t", "cue_kgco2_per_kwh", "co2_market_t"):
+        assert abroad.metrics[name]["value"] is None  # never China's factor for Frankfurt
+        assert abroad.metrics[name]["reason_code"] == "no_grid_factor"

@@ -103,3 +103,16 @@ def test_the_savings_total_leaves_out_what_there_is_none_of(tmp_path):
         total = savings_view(data, lang)["total"]
         assert declared in total
         assert "0 – 0" not in total and "0 kWh/yr;" not in total, total
+
+
+def test_factor_citations_read_chinese_on_a_chinese_page():
+    from greendc.report.views import factor_rows
+    from tests.test_verdicts import assessed
+
+    data = assessed({"facility_energy_kwh": [1_250_000.0] * 12,
+                     "it_energy_kwh": [1_000_000.0] * 12}).to_dict()
+    zh = {source for _, _, source, _ in factor_rows(data, "zh")}
+    en = {source for _, _, source, _ in factor_rows(data, "en")}
+    assert any("生态环境部" in s for s in zh) and not any("Ministry" in s for s in zh)
+    assert any("综合能耗计算通则" in s for s in zh)
+    assert any("Ministry" in s or "MEE" in s for s in en)

@@ -55,6 +55,29 @@ def mark_implausible(metrics: dict[str, dict[str, Any]],
     return findings
 
 
+def above_design(metrics: dict[str, dict[str, Any]]) -> list[Finding]:
+    """Mean IT power above the design IT capacity: flagged, and the utilisation never graded.
+
+    Parameters
+    ----------
+    metrics : the result's metrics (``it_utilisation`` changed in place: ``basis.implausible``)
+
+    Returns
+    -------
+    list of Finding
+        ``it_above_design`` when the IT load utilisation exceeds the limit.
+    """
+    entry = metrics.get("it_utilisation")
+    limit = setting("plausibility", "it_utilisation_max")
+    if not entry or entry["value"] is None or entry["value"] <= limit:
+        return []
+    entry["basis"]["implausible"] = True
+    capacity = entry["basis"]["design_it_capacity_kw"]
+    return [Finding("it_above_design", "warning", Place(key="design_it_capacity_kw"),
+                    {"utilisation": entry["value"], "capacity": capacity,
+                     "mean_kw": entry["value"] * capacity})]
+
+
 def beyond_use(sub: Submission, totals: dict[str, float],
                renewable: list[str]) -> list[Finding]:
     """Renewable energy, on-site generation and reused heat above what the site used.

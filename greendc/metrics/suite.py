@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from greendc.findings import Finding
+from greendc.findings import Finding, Place
 from greendc.metrics import formulas, plausibility
 from greendc.metrics.basis import (
     energy_ttm,
@@ -78,10 +78,20 @@ def metric(value: float | None, unit: str, basis: dict[str, Any] | None = None,
     return out
 
 
-def _grid_factor(sub: Submission, options: Options, year: int) -> factors.Factor:
+def _grid_factor(sub: Submission, options: Options, year: int,
+                 findings: list[Finding]) -> factors.Factor | None:
+    """The grid factor, or None for a site outside the country the built-in series cover (its
+    CO2 then needs ``--grid-factor``); a national average for want of a province is a finding."""
     if "value" in options.grid:
         return factors.user_grid_factor(options.grid["value"])
-    return factors.grid_factor(sub.facility.get("province"), year, **options.grid)
+    country = str(sub.facility.get("country") or "").strip()
+    if country and not factors.covered_country(country):
+        return None
+    factor = factors.grid_factor(sub.facility.get("province"), year, **options.grid)
+    if factor.scope == "national" and not options.grid.get("scope"):
+        findings.append(Finding("grid_factor_national", "info", Place(key="province"),
+                                {"value": factor.value, "year": factor.year}))
+    return factor
 
 
 def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
@@ -178,32 +188,13 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
 
     # Carbon: grid electricity at the grid factor, fuels at their own factors.
     year = int(period["end"][:4])
-    grid = _grid_factor(sub, options, year)
-    onsite = totals.get("onsite_renewable_kwh", 0.0)
-    grid_kwh = max(totals[FACILITY] - onsite, 0.0)
-    fuel_co2 = sum(totals[c] * factors.fuels()[c]["kwh_per_unit"]
-                   * factors.fuels()[c]["kgco2_per_kwh"] for c in fuel_columns)
-    co2_kg = grid_kwh * grid.value + fuel_co2
-    co2_basis = {**annual, "grid_factor": grid.to_dict(), "grid_electricity_kwh": grid_kwh,
-                 "fuel_co2_kg": fuel_co2,
-                 "method": "(facility electricity - on-site renewable) x grid factor + fuels"}
-    out["co2_t"] = metric(co2_kg / 1000, "tCO2", co2_basis)
-    out["cue_kgco2_per_kwh"] = metric(co2_kg / it if it > 0 else None, "kgCO2/kWh",
-                                      {**co2_basis, "method": "location-based CO2 / E_IT "
-                                       "(ISO/IEC 30134-8)"})
-    green = totals.get("green_purchase_kwh", 0.0)
-    # Without green electricity bought, market-based equals location-based (GHG Protocol
-    # scope 2 guidance: the residual mix applies to what instruments do not cover).
-    residual = factors.residual_factor(year) if green > 0 else grid
-    market_kwh = max(grid_kwh - green, 0.0)
-    market_kg = market_kwh * residual.value + fuel_co2
-    market_basis = {**annual, "grid_factor": residual.to_dict(), "grid_electricity_kwh":
-                    market_kwh, "green_electricity_kwh": green, "fuel_co2_kg": fuel_co2,
-                    "method": "(grid electricity - owned green electricity) x residual factor "
-                    "+ fuels"}
-    out["co2_market_t"] = metric(market_kg / 1000, "tCO2", market_basis)
-    out["cue_market_kgco2_per_kwh"] = metric(market_kg / it if it > 0 else None, "kgCO2/kWh",
-                                             market_basis)
+    grid = _grid_factor(sub, options, year, findings)
+    if grid is None:
+        for name, unit in CARBON_METRICS.items():
+            out[name] = metric(None, unit, dict(annual), "no_grid_factor",
+                               country=sub.facility.get("country"))
+    else:
+        out.update(_carbon(totals, fuel_columns, grid, it, annual, year))
 
     renewable_cols = [c for c in ("onsite_renewable_kwh", "green_purchase_kwh") if c in totals]
     out["ref"] = metric(
@@ -230,6 +221,7 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
         {**annual, "hours": hours, "design_it_capacity_kw": capacity,
          "method": "mean IT power (E_IT / hours) / design IT capacity"},
         "no_design_capacity")
+    findings += plausibility.above_design(out)
     installed, in_use = sub.facility.get("racks_installed"), sub.facility.get("racks_in_use")
     out["rack_occupancy"] = metric(
         formulas.rack_occupancy(in_use, installed) if installed and in_use is not None else None,
@@ -274,3 +266,41 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
     out["gb40879_value"] = metric(graded, "1", gb_basis)
     findings += plausibility.mark_implausible(out, monthly)
     return out, findings
+
+
+CARBON_METRICS = {"co2_t": "tCO2", "cue_kgco2_per_kwh": "kgCO2/kWh", "co2_market_t": "tCO2",
+                  "cue_market_kgco2_per_kwh": "kgCO2/kWh"}
+
+
+def _carbon(totals: dict[str, float], fuel_columns: list[str], grid: factors.Factor,
+            it: float, annual: dict[str, Any], year: int) -> dict[str, dict[str, Any]]:
+    """Location- and market-based CO2 and CUE: grid electricity at the grid factor, fuels at
+    their own factors."""
+    out: dict[str, dict[str, Any]] = {}
+    onsite = totals.get("onsite_renewable_kwh", 0.0)
+    grid_kwh = max(totals[FACILITY] - onsite, 0.0)
+    fuel_co2 = sum(totals[c] * factors.fuels()[c]["kwh_per_unit"]
+                   * factors.fuels()[c]["kgco2_per_kwh"] for c in fuel_columns)
+    co2_kg = grid_kwh * grid.value + fuel_co2
+    co2_basis = {**annual, "grid_factor": grid.to_dict(), "grid_electricity_kwh": grid_kwh,
+                 "fuel_co2_kg": fuel_co2,
+                 "method": "(facility electricity - on-site renewable) x grid factor + fuels"}
+    out["co2_t"] = metric(co2_kg / 1000, "tCO2", co2_basis)
+    out["cue_kgco2_per_kwh"] = metric(co2_kg / it if it > 0 else None, "kgCO2/kWh",
+                                      {**co2_basis, "method": "location-based CO2 / E_IT "
+                                       "(ISO/IEC 30134-8)"})
+    green = totals.get("green_purchase_kwh", 0.0)
+    # Without green electricity bought, market-based equals location-based (GHG Protocol
+    # scope 2 guidance: the residual mix applies to what instruments do not cover).
+    residual = factors.residual_factor(year) if green > 0 else grid
+    market_kwh = max(grid_kwh - green, 0.0)
+    market_kg = market_kwh * residual.value + fuel_co2
+    market_basis = {**annual, "grid_factor": residual.to_dict(), "grid_electricity_kwh":
+                    market_kwh, "green_electricity_kwh": green, "fuel_co2_kg": fuel_co2,
+                    "method": "(grid electricity - owned green electricity) x residual factor "
+                    "+ fuels"}
+    out["co2_market_t"] = metric(market_kg / 1000, "tCO2", market_basis)
+    out["cue_market_kgco2_per_kwh"] = metric(market_kg / it if it > 0 else None, "kgCO2/kWh",
+                                             market_basis)
+
+    return out

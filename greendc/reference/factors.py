@@ -27,6 +27,7 @@ class Factor:
     year: int | None = None
     source: str = ""
     confidence: str = ""
+    source_zh: str = ""  # the source's citation in Chinese, for zh pages
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in (None, "")}
@@ -45,7 +46,8 @@ def _factor(series_id: str, entry: dict[str, Any]) -> Factor:
     series = grid_series()[series_id]
     return Factor(name="grid", value=float(entry["value"]), unit=series["unit"],
                   series=series_id, scope=entry["scope"], year=int(entry["year"]),
-                  source=series["source"], confidence=entry.get("confidence", ""))
+                  source=series["source"], confidence=entry.get("confidence", ""),
+                  source_zh=series.get("source_zh", ""))
 
 
 def grid_factor(province: str | None, year: int, series: str = "mee-nbs",
@@ -72,6 +74,22 @@ def grid_factor(province: str | None, year: int, series: str = "mee-nbs",
     in_year = [v for v in candidates if v["year"] == chosen_year]
     best = min(in_year, key=lambda v: wanted.index(v["scope"]))
     return _factor(series, best)
+
+
+def covered_country(country: str) -> bool:
+    """Whether the built-in grid series cover a site in ``country`` (a code or a name).
+
+    Parameters
+    ----------
+    country : the Facility sheet's country, e.g. ``CN``, ``中国``, ``DE``
+
+    Returns
+    -------
+    bool
+        True for the country the series were published for (``[provinces] country_names``).
+    """
+    names = {n.casefold() for n in _table()["provinces"]["country_names"]}
+    return country.strip().casefold() in names
 
 
 def residual_factor(year: int) -> Factor | None:
@@ -106,13 +124,14 @@ def parse_grid_choice(text: str) -> dict[str, Any]:
 
 def user_grid_factor(value: float) -> Factor:
     return Factor(name="grid", value=value, unit="kgCO2/kWh", series="user-supplied",
-                  source="supplied by the user", confidence="user")
+                  source="supplied by the user", confidence="user", source_zh="由用户提供")
 
 
 def coal_equivalent() -> Factor:
     coal = _table()["coal"]
     return Factor(name="coal_equivalent", value=float(coal["equivalent_kgce_per_kwh"]),
-                  unit="kgce/kWh", source=coal["source"], confidence=coal["confidence"])
+                  unit="kgce/kWh", source=coal["source"], confidence=coal["confidence"],
+                  source_zh=coal.get("source_zh", ""))
 
 
 def fuels() -> dict[str, dict[str, Any]]:

@@ -258,7 +258,8 @@ def factor_rows(result: dict[str, Any], lang: str) -> list[tuple[str, str, str, 
             if (text, value) in seen:
                 continue
             seen.add((text, value))
-            rows.append((text, value, factor.get("source", ""),
+            source = (factor.get("source_zh") if lang == "zh" else None) or factor.get("source", "")
+            rows.append((text, value, source,
                          label("confidence", factor.get("confidence", ""), lang)))
     if "pue" in result["metrics"]:
         fuels = [c for c in fuel_table() if c in result["energy"]]
