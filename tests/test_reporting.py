@@ -111,3 +111,14 @@ def test_provisional_report_says_why(tmp_path):
 def test_stylesheet_is_inlined_unescaped(assessment):
     html = render_html(assessment, "en")
     assert 'td[class^="verdict-"]' in html and "&#34;" not in html.split("</style>")[0]
+
+
+def test_a_flat_series_gets_axis_labels_that_differ():
+    import re
+
+    from greendc.report.charts import line_chart
+
+    flat = [1.25 - 1e-7 * i for i in range(12)]  # a constant PUE, up to float noise
+    svg = str(line_chart([f"2025-{m:02d}" for m in range(1, 13)], flat, title="t", desc="d"))
+    labels = re.findall(r">(\d\.\d{3})</text>", svg)
+    assert labels and len(labels) == len(set(labels)), labels

@@ -16,13 +16,14 @@ WIDTH, HEIGHT = 720, 300
 MARGIN = {"left": 56, "right": 16, "top": 16, "bottom": 40}
 
 
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick values covering [low, high]."""
+def nice_ticks(low: float, high: float, count: int = 5, min_step: float = 0.0) -> list[float]:
+    """Round tick values covering [low, high], at least ``min_step`` apart (so that ticks
+    printed to a fixed number of decimals never read alike)."""
     if not (math.isfinite(low) and math.isfinite(high)):
         return []
     if high <= low:
         high = low + 1e-3 if low == 0 else low + abs(low) * 0.05
-    raw = (high - low) / max(count - 1, 1)
+    raw = max((high - low) / max(count - 1, 1), min_step)
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
     start = math.floor(low / step) * step
@@ -51,7 +52,9 @@ def line_chart(labels: Sequence[str], values: Sequence[float | None], *, title: 
     span = present + [r for r, _ in references]
     if not present:
         return Markup("")
-    ticks = nice_ticks(min(span), max(span))
+    decimals = re.search(r"\.(\d+)f", value_format)
+    ticks = nice_ticks(min(span), max(span),
+                       min_step=10.0 ** -int(decimals[1]) if decimals else 0.0)
     lo, hi = ticks[0], ticks[-1]
     plot_w = WIDTH - MARGIN["left"] - MARGIN["right"]
     plot_h = HEIGHT - MARGIN["top"] - MARGIN["bottom"]
