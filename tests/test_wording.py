@@ -7,12 +7,12 @@ import re
 
 import openpyxl
 import pytest
+from test_verdicts import _facts
 
 from greendc.authoring.template import write_submission
 from greendc.criteria import evaluate, load_pack
 from greendc.report.views import criteria_blocks
 from greendc.validation import check_file
-from tests.test_verdicts import _facts
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +106,9 @@ def test_the_savings_total_leaves_out_what_there_is_none_of(tmp_path):
 
 
 def test_factor_citations_read_chinese_on_a_chinese_page():
+    from test_verdicts import assessed
+
     from greendc.report.views import factor_rows
-    from tests.test_verdicts import assessed
 
     data = assessed({"facility_energy_kwh": [1_250_000.0] * 12,
                      "it_energy_kwh": [1_000_000.0] * 12}).to_dict()
