@@ -394,6 +394,11 @@ def test_default_packs_follow_the_location():
     assert rules.default_packs(facts(province="北京市", city="北京市")) == [
         "beijing-2024", "cn-green-dc-2025", "gb40879-2021"]
     assert rules.default_packs(facts(country="US", province=None, city="Denver")) == []
+    # DCOI bound federal agencies and ended in 2019: never a default for a US site
+    assert rules.default_packs(facts(country="DE", province=None, city="Frankfurt")) == [
+        "de-enefg", "eu-eed-2024"]
+    assert rules.default_packs(facts(country="FR", province=None, city="Paris")) == [
+        "eu-eed-2024"]
 
 
 # ---------------------------------------------------------------------------- on the demo
