@@ -105,7 +105,7 @@ def test_pv_above_use_is_flagged_and_co2_never_negative():
     result = assessed({"facility_energy_kwh": [1_000_000.0] * 12,
                        "it_energy_kwh": [800_000.0] * 12,
                        "onsite_renewable_kwh": [1_500_000.0] * 12})
-    assert {"onsite_above_use", "renewable_above_use"} <= codes(result)
+    assert "onsite_export" in codes(result)  # 500,000 kWh a month left the site
     assert result.metrics["co2_t"]["value"] == 0.0
     assert result.metrics["ref"]["value"] == 1.0  # capped (ISO/IEC 30134-3)
 
@@ -416,3 +416,18 @@ def test_the_grid_factor_says_where_it_comes_from():
     for name in ("co2_t", "cue_kgco2_per_kwh", "co2_market_t"):
         assert abroad.metrics[name]["value"] is None  # never China's factor for Frankfurt
         assert abroad.metrics[name]["reason_code"] == "no_grid_factor"
+
+
+def test_generation_above_a_months_use_is_export_not_renewable_use():
+    facility, onsite = [1_250_000.0] * 12, [10_000.0] * 12
+    onsite[6] = 2_000_000.0  # July: 750,000 kWh more than the site used, sent to the grid
+    result = assessed({"facility_energy_kwh": facility, "it_energy_kwh": [1_000_000.0] * 12,
+                       "onsite_renewable_kwh": onsite})
+    used = sum(min(o, f) for o, f in zip(onsite, facility, strict=True))
+    assert result.metrics["ref"]["value"] == pytest.approx(used / sum(facility))
+    factor = result.metrics["co2_t"]["basis"]["grid_factor"]["value"]
+    assert result.metrics["co2_t"]["value"] == pytest.approx((sum(facility) - used) * factor
+                                                             / 1000)
+    export = [f for f in result.findings if f.code == "onsite_export"]
+    assert export and export[0].params["export"] == pytest.approx(750_000.0)
+    assert export[0].place.row == 2 + 6  # the July row of the Energy sheet

@@ -19,6 +19,8 @@ import pandas as pd
 from greendc.reference.columns import is_summable
 from greendc.reference.names import DC, FACILITY, FUEL, IT
 
+ONSITE = "onsite_renewable_kwh"
+
 
 def boundary_energy(energy: pd.DataFrame,
                     fuel_kwh_per_unit: Mapping[str, float]) -> pd.DataFrame:
@@ -40,7 +42,9 @@ def boundary_energy(energy: pd.DataFrame,
     -------
     DataFrame
         A copy of ``energy`` with ``fuel_energy_kwh`` [kWh] (0 when no fuel) and
-        ``dc_energy_kwh`` [kWh] (NaN where the facility energy is missing).
+        ``dc_energy_kwh`` [kWh] (NaN where the facility energy is missing); on-site generation
+        above a period's facility energy is cut to it (the rest was exported: it is neither
+        renewable energy used, ISO/IEC 30134-3, nor a negative grid import).
     """
     out = energy.copy()
     fuel = pd.Series(0.0, index=energy.index)
@@ -48,6 +52,8 @@ def boundary_energy(energy: pd.DataFrame,
         if column in energy:
             fuel = fuel + energy[column].fillna(0.0) * factor
     out[FUEL] = fuel
+    if ONSITE in out:  # generation above the period's use left the site: export, not use
+        out[ONSITE] = out[ONSITE].where(~(out[ONSITE] > out[FACILITY]), out[FACILITY])
     out[DC] = energy[FACILITY] + fuel
     return out
 

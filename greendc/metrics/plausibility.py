@@ -78,9 +78,36 @@ def above_design(metrics: dict[str, dict[str, Any]]) -> list[Finding]:
                      "mean_kw": entry["value"] * capacity})]
 
 
+def onsite_export(sub: Submission) -> list[Finding]:
+    """Periods whose on-site generation exceeds the facility's energy: the excess is export.
+
+    Parameters
+    ----------
+    sub : the submission (its energy table and places)
+
+    Returns
+    -------
+    list of Finding
+        ``onsite_export`` naming the periods and the exported energy, which the metrics leave
+        out of REF and do not subtract from grid electricity.
+    """
+    energy = sub.energy
+    if "onsite_renewable_kwh" not in energy:
+        return []
+    excess = (energy["onsite_renewable_kwh"] - energy[FACILITY]).where(
+        energy["onsite_renewable_kwh"] > energy[FACILITY])
+    over = excess.notna().to_numpy()
+    if not over.any():
+        return []
+    place = sub.place("onsite_renewable_kwh", over.nonzero()[0])
+    return [Finding("onsite_export", "warning", place,
+                    {"count": int(over.sum()), "export": float(excess.sum())})]
+
+
 def beyond_use(sub: Submission, totals: dict[str, float],
                renewable: list[str]) -> list[Finding]:
-    """Renewable energy, on-site generation and reused heat above what the site used.
+    """Renewable energy and reused heat above what the site used over the year (on-site
+    generation above a period's use is export: :func:`onsite_export`).
 
     Parameters
     ----------
@@ -98,10 +125,6 @@ def beyond_use(sub: Submission, totals: dict[str, float],
     if renewable and owned > dc:
         findings.append(Finding("renewable_above_use", "warning", sub.place(renewable[0]),
                                 {"renewable": owned, "dc": dc}))
-    onsite = totals.get("onsite_renewable_kwh")
-    if onsite is not None and onsite > totals[FACILITY]:
-        findings.append(Finding("onsite_above_use", "warning", sub.place("onsite_renewable_kwh"),
-                                {"onsite": onsite, "facility": totals[FACILITY]}))
     reuse = totals.get("reused_heat_kwh")
     if reuse is not None and reuse > dc:
         findings.append(Finding("reuse_above_use", "warning", sub.place("reused_heat_kwh"),

@@ -202,7 +202,8 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
         {**annual, "method": "owned and retired renewable energy / E_DC, capped at 1 "
          "(ISO/IEC 30134-3)", "columns": renewable_cols},
         "no_renewable_column")
-    findings += plausibility.beyond_use(sub, totals, renewable_cols)
+    findings += plausibility.onsite_export(sub) + plausibility.beyond_use(sub, totals,
+                                                                          renewable_cols)
     reuse = totals.get("reused_heat_kwh")
     if reuse is not None and reuse > dc:  # ERF lies in [0, 1] (ISO/IEC 30134-6)
         reuse = None
