@@ -44,8 +44,9 @@ def test_an_empty_renewable_column_is_absent_not_100_percent(tmp_path):
     result = assess(path)
     assert result.metrics["ref"]["value"] is None  # was 1.0 (min(1, NaN))
     assert "blank_columns" in codes(result)
-    # a CSV names no province: the national 2023 factor, 0.5306 kgCO2/kWh
-    assert result.metrics["co2_t"]["value"] == pytest.approx(12 * 1_200_000 * 0.5306 / 1000)
+    # a CSV names no country and no province: no grid factor is guessed
+    assert result.metrics["co2_t"]["value"] is None
+    assert result.metrics["co2_t"]["reason_code"] == "no_location"
 
 
 def test_a_month_with_facility_energy_and_no_it_stays_out_of_the_ratio():
@@ -105,7 +106,7 @@ def test_pv_above_use_is_flagged_and_co2_never_negative():
     result = assessed({"facility_energy_kwh": [1_000_000.0] * 12,
                        "it_energy_kwh": [800_000.0] * 12,
                        "onsite_renewable_kwh": [1_500_000.0] * 12})
-    assert "onsite_export" in codes(result)  # 500,000 kWh a month left the site
+    assert "onsite_export_netted" in codes(result)  # 500,000 kWh a month left the site
     assert result.metrics["co2_t"]["value"] == 0.0
     assert result.metrics["ref"]["value"] == 1.0  # capped (ISO/IEC 30134-3)
 
@@ -410,6 +411,10 @@ def test_the_grid_factor_says_where_it_comes_from():
                       "it_energy_kwh": [1_000_000.0] * 12})
     assert hebei.metrics["co2_t"]["basis"]["grid_factor"]["scope"] != "national"
     assert "grid_factor_national" not in codes(hebei)
+    unplaced = assessed({"facility_energy_kwh": [1_250_000.0] * 12,
+                         "it_energy_kwh": [1_000_000.0] * 12}, country=None, province=None,
+                        city="Frankfurt")  # the stranger's case: China's factor was used
+    assert unplaced.metrics["co2_t"]["value"] is None
     abroad = assessed({"facility_energy_kwh": [1_250_000.0] * 12,
                        "it_energy_kwh": [1_000_000.0] * 12}, country="DE", province=None,
                       city="Frankfurt")
@@ -428,6 +433,19 @@ def test_generation_above_a_months_use_is_export_not_renewable_use():
     factor = result.metrics["co2_t"]["basis"]["grid_factor"]["value"]
     assert result.metrics["co2_t"]["value"] == pytest.approx((sum(facility) - used) * factor
                                                              / 1000)
-    export = [f for f in result.findings if f.code == "onsite_export"]
+    export = [f for f in result.findings if f.code.startswith("onsite_export")]
     assert export and export[0].params["export"] == pytest.approx(750_000.0)
     assert export[0].place.row == 2 + 6  # the July row of the Energy sheet
+
+
+def test_monthly_generation_above_use_never_passes_a_renewable_rule():
+    # a Zhangjiakou site whose PV makes more than it uses in every month: netted monthly, REF 1
+    result = assessed({"facility_energy_kwh": [1_200_000.0 + m for m in range(12)],
+                       "it_energy_kwh": [1_000_000.0 + m for m in range(12)],
+                       "onsite_renewable_kwh": [2_000_000.0] * 12}, city="张家口市")
+    assert result.metrics["ref"]["value"] == pytest.approx(1.0)  # the bound, shown
+    assert "onsite_export_netted" in codes(result)
+    for c in result.criteria:
+        for f in c.findings:
+            if f.rule.metric == "ref":
+                assert f.verdict != "pass", (c.pack.id, f.rule.id)

@@ -267,6 +267,10 @@ def evaluate_rule(rule: Rule, facts: Facts) -> RuleFinding:
                                                   "metered": basis.get("metered_ratio")})
         finding.hint = Text("declared_shares_hint")
         finding.confidence = "unverified"
+    if basis.get("netted_bound") and finding.verdict == "pass":  # a bound cannot pass
+        finding.verdict = "insufficient_data"
+        finding.reason = Text("netted_bound")
+        finding.score = None
     if basis.get("implausible"):  # a value no data centre can have: never graded
         finding.verdict = "insufficient_data"
         finding.reason = Text("implausible")

@@ -87,6 +87,8 @@ def _grid_factor(sub: Submission, options: Options, year: int,
     country = str(sub.facility.get("country") or "").strip()
     if country and not factors.covered_country(country):
         return None
+    if not country and factors.locate(sub.facility.get("province"))[0] is None:
+        return None  # neither a country nor a Chinese province: China's factor would be a guess
     factor = factors.grid_factor(sub.facility.get("province"), year, **options.grid)
     if factor.scope == "national" and not options.grid.get("scope"):
         findings.append(Finding("grid_factor_national", "info", Place(key="province"),
@@ -191,8 +193,9 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
     grid = _grid_factor(sub, options, year, findings)
     if grid is None:
         for name, unit in CARBON_METRICS.items():
-            out[name] = metric(None, unit, dict(annual), "no_grid_factor",
-                               country=sub.facility.get("country"))
+            country = sub.facility.get("country")
+            out[name] = metric(None, unit, dict(annual),
+                               "no_grid_factor" if country else "no_location", country=country)
     else:
         out.update(_carbon(totals, fuel_columns, grid, it, annual, year))
 
@@ -202,8 +205,17 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
         {**annual, "method": "owned and retired renewable energy / E_DC, capped at 1 "
          "(ISO/IEC 30134-3)", "columns": renewable_cols},
         "no_renewable_column")
-    findings += plausibility.onsite_export(sub) + plausibility.beyond_use(sub, totals,
-                                                                          renewable_cols)
+    exported = plausibility.onsite_export(sub)
+    if exported and sub.granularity not in setting("plausibility", "netting_granularities"):
+        # generation netted against use over a day or a month: how much ran the site at
+        # night cannot be known, so REF and the CO2 it lowers are upper and lower bounds
+        out["ref"]["basis"]["netted_bound"] = True
+        exported[0] = Finding("onsite_export_netted", "warning", exported[0].place,
+                              {**exported[0].params, **{
+                                  f"granularity_{lang}": message(
+                                      f"label.granularity.{sub.granularity}", lang)
+                                  for lang in ("en", "zh")}})
+    findings += exported + plausibility.beyond_use(sub, totals, renewable_cols)
     reuse = totals.get("reused_heat_kwh")
     if reuse is not None and reuse > dc:  # ERF lies in [0, 1] (ISO/IEC 30134-6)
         reuse = None
