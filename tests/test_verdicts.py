@@ -449,3 +449,16 @@ def test_monthly_generation_above_use_never_passes_a_renewable_rule():
         for f in c.findings:
             if f.rule.metric == "ref":
                 assert f.verdict != "pass", (c.pack.id, f.rule.id)
+
+
+def test_a_partial_years_no_verdict_says_why_in_both_languages():
+    result = assessed({"facility_energy_kwh": [1_250_000.0] * 7,
+                       "it_energy_kwh": [1_000_000.0] * 7})
+    grade = next(f for f in pack(result, "gb40879-2021").findings if f.rule.id == "grade-2")
+    assert grade.verdict == "insufficient_data"
+    assert "7" in grade.reason.render("en").split(":", 1)[1]  # was empty after the colon
+    assert "7" in grade.reason.render("zh").split("：", 1)[1]
+    far, _ = seven_months_with_points([0.6, 0.3, 0.05, 0.03, 0.02],
+                                      [1150.0, 1250, 1400, 1500, 1600], 1.40)
+    grade = next(f for f in pack(far, "gb40879-2021").findings if f.rule.id == "grade-2")
+    assert "1.400" in grade.reason.render("en")  # names the meters' ratio it differs from

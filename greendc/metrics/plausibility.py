@@ -155,5 +155,6 @@ def rm1_against_metered(sub: Submission, rm1: float, metered: float,
     if abs(rm1 - metered) > tolerance:
         findings.append(Finding("rm1_differs", "warning", Place(sheet=sub.operating_sheet),
                                 {"rm1": rm1, "metered": metered, "tolerance": tolerance}))
-        out["provisional"] = True
+        out.update(provisional=True, provisional_code="rm1_differs", provisional_params={
+            "rm1": rm1, "metered": metered, "tolerance": tolerance})
     return out

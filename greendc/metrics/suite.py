@@ -274,6 +274,9 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
                 "rule": setting("rm1", "graded_route"),
                 "confidence": setting("rm1", "graded_route_confidence"),
                 "provisional": provisional and use_rm2}
+    if provisional and use_rm2:  # the rules say why: the annual figures' reason
+        gb_basis.update({k: annual[k] for k in ("provisional_reason", "provisional_code",
+                                                "provisional_params") if k in annual})
     if not use_rm2:
         gb_basis.update(plausibility.rm1_against_metered(sub, rm1_value, ratio, findings))
     out["gb40879_value"] = metric(graded, "1", gb_basis)
