@@ -117,3 +117,61 @@ def test_factor_citations_read_chinese_on_a_chinese_page():
     assert any("生态环境部" in s for s in zh) and not any("Ministry" in s for s in zh)
     assert any("综合能耗计算通则" in s for s in zh)
     assert any("Ministry" in s or "MEE" in s for s in en)
+
+
+def _three_column_csv(path):
+    """What a site exports from its energy system: a period and two meters, nothing else."""
+    rows = "".join(f"2025-{m:02d},{1_250_000 + m},{1_000_000 + m}\n" for m in range(1, 13))
+    path.write_text("Period,Facility energy (kWh),IT energy (kWh)\n" + rows, encoding="utf-8")
+    return path
+
+
+def test_co2_without_a_province_is_labelled_by_the_national_factor(tmp_path):
+    from greendc import assess
+    from greendc.report.html import render_html
+    from greendc.report.text import text_summary
+    from greendc.report.views import indicator_rows
+
+    result = assess(_three_column_csv(tmp_path / "meters.csv"))
+    data = result.to_dict()
+    for lang, national, local in (("en", "national-average", "location-based"),
+                                  ("zh", "全国电网平均", "基于所在地电网")):
+        labels = {r["name"]: r["label"] for r in indicator_rows(data, lang)}
+        for name in ("co2_t", "cue_kgco2_per_kwh"):
+            assert national in labels[name] and local not in labels[name], labels[name]
+        assert local not in text_summary(result, lang)
+        page = render_html(result, lang)
+        assert local not in page and national in page
+    said = [f for f in result.findings if f.code == "grid_factor_national"]
+    assert said and "Province" in said[0].describe("en") and "省份" in said[0].describe("zh")
+
+
+def test_co2_with_a_province_keeps_its_location_based_label():
+    from test_verdicts import assessed
+
+    from greendc.report.views import indicator_rows
+
+    data = assessed({"facility_energy_kwh": [1_250_000.0] * 12,
+                     "it_energy_kwh": [1_000_000.0] * 12}).to_dict()  # Hebei: North China grid
+    labels = {r["name"]: r["label"] for r in indicator_rows(data, "en")}
+    assert "location-based" in labels["co2_t"] and "national" not in labels["co2_t"]
+
+
+@pytest.mark.parametrize("province, says", [
+    ("Hebie", ("Hebie", "not a Chinese province greendc knows")),  # a typing slip
+    # East China grid: the series publishes no 2023 value for it
+    ("上海市", ("上海市", "no factor of the province or its regional grid")),
+])
+def test_a_declared_province_with_the_national_factor_is_not_called_undeclared(province, says):
+    from test_verdicts import assessed
+
+    result = assessed({"facility_energy_kwh": [1_250_000.0] * 12,
+                       "it_energy_kwh": [1_000_000.0] * 12}, province=province)
+    assert result.metrics["co2_t"]["basis"]["grid_factor"]["scope"] == "national"
+    notes = [f for f in result.findings if f.code.startswith("grid_factor_national")]
+    assert len(notes) == 1
+    for lang in ("en", "zh"):
+        text = notes[0].describe(lang)
+        assert "not declared" not in text and "未申报" not in text, text
+        assert says[0] in text
+    assert says[1] in notes[0].describe("en")

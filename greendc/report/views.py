@@ -21,6 +21,25 @@ from greendc.report.formatting import format_number, format_percent
 
 # Finding parameters that name one of greendc's own values: shown through their labels.
 LABELLED_PARAMS = {"method": "method"}
+# The grid factor's scope when no province (or none the series covers) chose a local one.
+NATIONAL_SCOPE = "national"
+
+
+def metric_label(name: str, entry: dict[str, Any], lang: str) -> str:
+    """A metric's name in ``lang``; a location-based CO2 figure computed with China's national
+    average factor says so (``metric_national.<name>``) instead of claiming the site's grid."""
+    factor = (entry.get("basis") or {}).get("grid_factor") or {}
+    national = f"metric_national.{name}"
+    if factor.get("scope") == NATIONAL_SCOPE and national in messages():
+        return message(national, lang)
+    return message(f"metric.{name}", lang)
+
+
+def co2_heading(result: dict[str, Any], lang: str) -> str:
+    """The heading of the report's CO2 figure: location-based, or by the national factor."""
+    factor = (result["metrics"].get("co2_t") or {}).get("basis", {}).get("grid_factor") or {}
+    national = factor.get("scope") == NATIONAL_SCOPE
+    return message("report.co2_national" if national else "report.co2", lang)
 
 
 def data_html(value: Any) -> Markup:
@@ -128,7 +147,7 @@ def indicator_rows(result: dict[str, Any], lang: str) -> list[dict[str, str]]:
                 notes.append(message("report.provisional", lang,
                                      reason=provisional_text(basis, lang)))
             note = message("report.separator", lang).join(notes) or _method(name, basis, lang)
-        rows.append({"name": name, "label": message(f"metric.{name}", lang), "value": shown,
+        rows.append({"name": name, "label": metric_label(name, entry, lang), "value": shown,
                      "unit": unit_text, "note": note})
     return rows
 
