@@ -175,3 +175,24 @@ def test_a_declared_province_with_the_national_factor_is_not_called_undeclared(p
         assert "not declared" not in text and "未申报" not in text, text
         assert says[0] in text
     assert says[1] in notes[0].describe("en")
+
+
+def test_an_absurd_value_is_written_out_not_in_exponent_form(tmp_path):
+    path = tmp_path / "typo.csv"  # a meter reading typed with four zeros too many
+    path.write_text("Period,Facility energy (kWh),IT energy (kWh)\n2025-01,25000000000,1000000\n"
+                    "2025-02,1250000,1000000\n", encoding="utf-8")
+    absurd = [f for f in check_file(path).findings if f.code == "absurd_value"]
+    assert absurd
+    for lang in ("en", "zh"):
+        text = absurd[0].message(lang)
+        assert "25,000,000,000" in text and "10,000,000,000" in text, text
+        assert "e+" not in text
+
+
+@pytest.mark.parametrize("value, written", [
+    (2100.0, "2,100"), (3000, "3,000"), (1.25, "1.25"), (0.05, "0.05"), (0.1234, "0.123"),
+    (0.0000123, "0.0000123"), (12.34, "12.3"), (1234567.8, "1,234,568")])
+def test_a_number_in_a_sentence_has_no_exponent(value, written):
+    from greendc.criteria.words import plain_number
+
+    assert plain_number(value) == written

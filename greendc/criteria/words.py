@@ -4,11 +4,15 @@ report in one language shows no id or word of the other."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from greendc.reference.columns import field_label, fields
 from greendc.reference.messages import LANGS, message, messages, stored_reason
+
+SIGNIFICANT = 3  # digits a number in a sentence keeps below WHOLE_FROM
+WHOLE_FROM = 100  # from here on a number is written whole, with thousands separators
 
 
 def words(key: str, **values: Any) -> dict[str, str]:
@@ -128,8 +132,10 @@ def plain_number(value: float) -> str:
     -------
     str
         Whole numbers and values of 100 or more with thousands separators and no decimals,
-        others with three significant digits.
+        others with three significant digits, without an exponent however small.
     """
-    if float(value).is_integer() or abs(value) >= 100:
+    if float(value).is_integer() or abs(value) >= WHOLE_FROM:
         return f"{value:,.0f}"
-    return f"{value:.3g}"
+    # three significant digits in fixed notation: 0.0000123, never 1.23e-05
+    decimals = SIGNIFICANT - 1 - math.floor(math.log10(abs(value)))
+    return f"{value:.{max(decimals, 0)}f}".rstrip("0").rstrip(".")
