@@ -196,3 +196,52 @@ def test_a_number_in_a_sentence_has_no_exponent(value, written):
     from greendc.criteria.words import plain_number
 
     assert plain_number(value) == written
+
+
+ENGLISH_WORDS = re.compile(r"\b[a-z]{2,}(?:[ ,'’-]+[a-z]{2,})+\b")  # two English words running
+
+
+def test_chinese_rule_packs_cite_their_sources_without_english_words():
+    from greendc.criteria import builtin_packs
+
+    for pack_id in builtin_packs():
+        pack_ = load_pack(pack_id)
+        if not pack_.jurisdiction.startswith("CN"):
+            continue  # foreign documents are cited by their own (English) names
+        for rule in pack_.rules:
+            cited = "; ".join(str(v) for k, v in rule.source.items() if k not in ("url", "pack"))
+            assert not ENGLISH_WORDS.search(cited), (pack_id, rule.id, cited)
+
+
+def test_factor_sources_carry_their_official_chinese_titles():
+    from greendc.reference.factors import coal_equivalent, grid_factor
+
+    national = grid_factor(None, 2025)  # the 2023 factors, the latest the series holds
+    assert "关于发布2023年电力二氧化碳排放因子的公告" in national.source_zh
+    market = grid_factor(None, 2025, series="carbon-market")
+    assert "环办气候函〔2023〕43号" in market.source_zh
+    for factor in (national, market, coal_equivalent()):
+        assert factor.source_zh and not ENGLISH_WORDS.search(factor.source_zh), factor
+
+
+def test_a_measure_that_is_not_a_saving_says_why_in_chinese(tmp_path):
+    import pandas as pd
+
+    from greendc import assess
+    from greendc.report.savings import savings_view
+
+    months = pd.date_range("2025-01-01", periods=12, freq="MS", name="period_start")
+    energy = pd.DataFrame({"facility_energy_kwh": [1_250_000.0] * 12,
+                           "it_energy_kwh": [1_000_000.0] * 12}, index=months)
+    path = write_submission(tmp_path / "heat.xlsx", energy=energy, lang="zh",
+                            facility={"facility_name": "廊坊一号", "province": "河北省"},
+                            measures=[{"technology": "余热回收", "adoption_date": "2025-03-01"},
+                                      {"technology": "屋顶光伏", "adoption_date": "2025-05-01"}])
+    data = assess(path).to_dict()
+    rows = savings_view(data, "zh")["rows"]
+    assert len(rows) == 2
+    for row in rows:
+        said = " ".join(row["details"])
+        assert "节能量" in said and not ENGLISH_WORDS.search(said), said
+    english = " ".join(d for row in savings_view(data, "en")["rows"] for d in row["details"])
+    assert "not as a saving" in english
