@@ -245,3 +245,12 @@ def test_a_measure_that_is_not_a_saving_says_why_in_chinese(tmp_path):
         assert "节能量" in said and not ENGLISH_WORDS.search(said), said
     english = " ".join(d for row in savings_view(data, "en")["rows"] for d in row["details"])
     assert "not as a saving" in english
+
+
+def test_a_yes_or_no_in_the_criteria_table_reads_in_the_pages_language():
+    result = evaluate(load_pack("cn-green-dc-2025"),
+                      _facts(commissioning_date="2023-06-01", national_hub_node=False))
+    data = {"criteria": [result.to_dict()]}
+    for lang, yes, no in (("zh", "是", "否"), ("en", "yes", "no")):
+        row = next(r for r in criteria_blocks(data, lang)[0]["rows"] if r["id"] == "hub-node")
+        assert (row["observed"], row["required"]) == (no, yes), row

@@ -193,14 +193,14 @@ def _method(name: str, basis: dict[str, Any], lang: str) -> str:
     return message(key, lang) if key in messages() else basis.get("method", "")
 
 
-def _shown(value: Any, unit: str) -> str:
+def _shown(value: Any, unit: str, lang: str) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return message("report.yes" if value else "report.no", "en")
+        return message("report.yes" if value else "report.no", lang)
     if isinstance(value, list):
         if len(value) == 2 and all(isinstance(v, int | float) for v in value):
-            return " – ".join(_shown(v, unit) for v in value)
+            return " – ".join(_shown(v, unit, lang) for v in value)
         return ", ".join(map(str, value[:5])) + (" …" if len(value) > 5 else "")
     if isinstance(value, int | float):
         if unit == "1" and abs(value) <= 1.5 and not float(value).is_integer():
@@ -233,9 +233,9 @@ def criteria_blocks(result: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                          "kind": message(f"label.kind.{f['kind']}", lang),
                          "verdict": f["verdict"],
                          "verdict_text": message(f"verdict.{f['verdict']}", lang),
-                         "observed": _shown(f["observed"], f["unit"]),
-                         "required": _shown(f["required"], f["unit"]),
-                         "margin": _shown(f["margin"], f["unit"]) if f["margin"] is not None
+                         "observed": _shown(f["observed"], f["unit"], lang),
+                         "required": _shown(f["required"], f["unit"], lang),
+                         "margin": _shown(f["margin"], f["unit"], lang) if f["margin"] is not None
                          else "—",
                          "evidence": message("report.evidence_separator", lang).join(evidence),
                          "source": source,
