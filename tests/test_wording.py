@@ -191,9 +191,10 @@ def test_an_absurd_value_is_written_out_not_in_exponent_form(tmp_path):
 
 @pytest.mark.parametrize("value, written", [
     (2100.0, "2,100"), (3000, "3,000"), (1.25, "1.25"), (0.05, "0.05"), (0.1234, "0.123"),
-    (0.0000123, "0.0000123"), (12.34, "12.3"), (1234567.8, "1,234,568")])
+    (0.0000123, "0.0000123"), (12.34, "12.3"), (1234567.8, "1,234,568"),
+    (1e308, "1 × 10³⁰⁸"), (2.5e18, "2.5 × 10¹⁸"), (float("inf"), "∞")])
 def test_a_number_in_a_sentence_has_no_exponent(value, written):
-    from greendc.criteria.words import plain_number
+    from greendc.reference.messages import plain_number
 
     assert plain_number(value) == written
 

@@ -4,15 +4,11 @@ report in one language shows no id or word of the other."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from greendc.reference.columns import field_label, fields
 from greendc.reference.messages import LANGS, message, messages, stored_reason
-
-SIGNIFICANT = 3  # digits a number in a sentence keeps below WHOLE_FROM
-WHOLE_FROM = 100  # from here on a number is written whole, with thousands separators
 
 
 def words(key: str, **values: Any) -> dict[str, str]:
@@ -119,23 +115,3 @@ class Text:
 
     def to_dict(self) -> dict[str, str]:
         return {"en": self.render("en"), "zh": self.render("zh")}
-
-
-def plain_number(value: float) -> str:
-    """A number as people write it in a sentence: ``2,100``, ``1.25``, ``0.05`` (no exponent).
-
-    Parameters
-    ----------
-    value : the number
-
-    Returns
-    -------
-    str
-        Whole numbers and values of 100 or more with thousands separators and no decimals,
-        others with three significant digits, without an exponent however small.
-    """
-    if float(value).is_integer() or abs(value) >= WHOLE_FROM:
-        return f"{value:,.0f}"
-    # three significant digits in fixed notation: 0.0000123, never 1.23e-05
-    decimals = SIGNIFICANT - 1 - math.floor(math.log10(abs(value)))
-    return f"{value:.{max(decimals, 0)}f}".rstrip("0").rstrip(".")
