@@ -117,3 +117,145 @@ def test_factor_citations_read_chinese_on_a_chinese_page():
     assert any("生态环境部" in s for s in zh) and not any("Ministry" in s for s in zh)
     assert any("综合能耗计算通则" in s for s in zh)
     assert any("Ministry" in s or "MEE" in s for s in en)
+
+
+def _three_column_csv(path):
+    """What a site exports from its energy system: a period and two meters, nothing else."""
+    rows = "".join(f"2025-{m:02d},{1_250_000 + m},{1_000_000 + m}\n" for m in range(1, 13))
+    path.write_text("Period,Facility energy (kWh),IT energy (kWh)\n" + rows, encoding="utf-8")
+    return path
+
+
+def test_co2_without_a_province_is_labelled_by_the_national_factor(tmp_path):
+    from test_verdicts import assessed
+
+    from greendc.report.html import render_html
+    from greendc.report.text import text_summary
+    from greendc.report.views import indicator_rows
+
+    # a Chinese site (country CN) with no province: the national factor, labelled as such (a
+    # file naming neither country nor province gets no CO2 at all)
+    result = assessed({"facility_energy_kwh": [1_250_000.0] * 12,
+                       "it_energy_kwh": [1_000_000.0] * 12}, province=None, city=None)
+    data = result.to_dict()
+    for lang, national, local in (("en", "national-average", "location-based"),
+                                  ("zh", "全国电网平均", "基于所在地电网")):
+        labels = {r["name"]: r["label"] for r in indicator_rows(data, lang)}
+        for name in ("co2_t", "cue_kgco2_per_kwh"):
+            assert national in labels[name] and local not in labels[name], labels[name]
+        assert local not in text_summary(result, lang)
+        page = render_html(result, lang)
+        assert local not in page and national in page
+    said = [f for f in result.findings if f.code == "grid_factor_national"]
+    assert said and "Province" in said[0].describe("en") and "省份" in said[0].describe("zh")
+
+
+def test_co2_with_a_province_keeps_its_location_based_label():
+    from test_verdicts import assessed
+
+    from greendc.report.views import indicator_rows
+
+    data = assessed({"facility_energy_kwh": [1_250_000.0] * 12,
+                     "it_energy_kwh": [1_000_000.0] * 12}).to_dict()  # Hebei: North China grid
+    labels = {r["name"]: r["label"] for r in indicator_rows(data, "en")}
+    assert "location-based" in labels["co2_t"] and "national" not in labels["co2_t"]
+
+
+@pytest.mark.parametrize("province, says", [
+    ("Hebie", ("Hebie", "not a Chinese province greendc knows")),  # a typing slip
+    # East China grid: the series publishes no 2023 value for it
+    ("上海市", ("上海市", "no factor of the province or its regional grid")),
+])
+def test_a_declared_province_with_the_national_factor_is_not_called_undeclared(province, says):
+    from test_verdicts import assessed
+
+    result = assessed({"facility_energy_kwh": [1_250_000.0] * 12,
+                       "it_energy_kwh": [1_000_000.0] * 12}, province=province)
+    assert result.metrics["co2_t"]["basis"]["grid_factor"]["scope"] == "national"
+    notes = [f for f in result.findings if f.code.startswith("grid_factor_national")]
+    assert len(notes) == 1
+    for lang in ("en", "zh"):
+        text = notes[0].describe(lang)
+        assert "not declared" not in text and "未申报" not in text, text
+        assert says[0] in text
+    assert says[1] in notes[0].describe("en")
+
+
+def test_an_absurd_value_is_written_out_not_in_exponent_form(tmp_path):
+    path = tmp_path / "typo.csv"  # a meter reading typed with four zeros too many
+    path.write_text("Period,Facility energy (kWh),IT energy (kWh)\n2025-01,25000000000,1000000\n"
+                    "2025-02,1250000,1000000\n", encoding="utf-8")
+    absurd = [f for f in check_file(path).findings if f.code == "absurd_value"]
+    assert absurd
+    for lang in ("en", "zh"):
+        text = absurd[0].message(lang)
+        assert "25,000,000,000" in text and "10,000,000,000" in text, text
+        assert "e+" not in text
+
+
+@pytest.mark.parametrize("value, written", [
+    (2100.0, "2,100"), (3000, "3,000"), (1.25, "1.25"), (0.05, "0.05"), (0.1234, "0.123"),
+    (0.0000123, "0.0000123"), (12.34, "12.3"), (1234567.8, "1,234,568"),
+    (1e308, "1 × 10³⁰⁸"), (2.5e18, "2.5 × 10¹⁸"), (float("inf"), "∞")])
+def test_a_number_in_a_sentence_has_no_exponent(value, written):
+    from greendc.reference.messages import plain_number
+
+    assert plain_number(value) == written
+
+
+ENGLISH_WORDS = re.compile(r"\b[a-z]{2,}(?:[ ,'’-]+[a-z]{2,})+\b")  # two English words running
+
+
+def test_chinese_rule_packs_cite_their_sources_without_english_words():
+    from greendc.criteria import builtin_packs
+
+    for pack_id in builtin_packs():
+        pack_ = load_pack(pack_id)
+        if not pack_.jurisdiction.startswith("CN"):
+            continue  # foreign documents are cited by their own (English) names
+        for rule in pack_.rules:
+            cited = "; ".join(str(v) for k, v in rule.source.items() if k not in ("url", "pack"))
+            assert not ENGLISH_WORDS.search(cited), (pack_id, rule.id, cited)
+
+
+def test_factor_sources_carry_their_official_chinese_titles():
+    from greendc.reference.factors import coal_equivalent, grid_factor
+
+    national = grid_factor(None, 2025)  # the 2023 factors, the latest the series holds
+    assert "关于发布2023年电力二氧化碳排放因子的公告" in national.source_zh
+    market = grid_factor(None, 2025, series="carbon-market")
+    assert "环办气候函〔2023〕43号" in market.source_zh
+    for factor in (national, market, coal_equivalent()):
+        assert factor.source_zh and not ENGLISH_WORDS.search(factor.source_zh), factor
+
+
+def test_a_measure_that_is_not_a_saving_says_why_in_chinese(tmp_path):
+    import pandas as pd
+
+    from greendc import assess
+    from greendc.report.savings import savings_view
+
+    months = pd.date_range("2025-01-01", periods=12, freq="MS", name="period_start")
+    energy = pd.DataFrame({"facility_energy_kwh": [1_250_000.0] * 12,
+                           "it_energy_kwh": [1_000_000.0] * 12}, index=months)
+    path = write_submission(tmp_path / "heat.xlsx", energy=energy, lang="zh",
+                            facility={"facility_name": "廊坊一号", "province": "河北省"},
+                            measures=[{"technology": "余热回收", "adoption_date": "2025-03-01"},
+                                      {"technology": "屋顶光伏", "adoption_date": "2025-05-01"}])
+    data = assess(path).to_dict()
+    rows = savings_view(data, "zh")["rows"]
+    assert len(rows) == 2
+    for row in rows:
+        said = " ".join(row["details"])
+        assert "节能量" in said and not ENGLISH_WORDS.search(said), said
+    english = " ".join(d for row in savings_view(data, "en")["rows"] for d in row["details"])
+    assert "not as a saving" in english
+
+
+def test_a_yes_or_no_in_the_criteria_table_reads_in_the_pages_language():
+    result = evaluate(load_pack("cn-green-dc-2025"),
+                      _facts(commissioning_date="2023-06-01", national_hub_node=False))
+    data = {"criteria": [result.to_dict()]}
+    for lang, yes, no in (("zh", "是", "否"), ("en", "yes", "no")):
+        row = next(r for r in criteria_blocks(data, lang)[0]["rows"] if r["id"] == "hub-node")
+        assert (row["observed"], row["required"]) == (no, yes), row

@@ -20,12 +20,11 @@ from greendc.criteria.words import (
     Text,
     field_words,
     metric_words,
-    plain_number,
     provisional_words,
     value_words,
     words,
 )
-from greendc.reference.messages import LANGS
+from greendc.reference.messages import LANGS, plain_number
 from greendc.reference.places import place_key
 
 

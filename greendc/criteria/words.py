@@ -115,21 +115,3 @@ class Text:
 
     def to_dict(self) -> dict[str, str]:
         return {"en": self.render("en"), "zh": self.render("zh")}
-
-
-def plain_number(value: float) -> str:
-    """A number as people write it in a sentence: ``2,100``, ``1.25``, ``0.05`` (no exponent).
-
-    Parameters
-    ----------
-    value : the number
-
-    Returns
-    -------
-    str
-        Whole numbers and values of 100 or more with thousands separators and no decimals,
-        others with three significant digits.
-    """
-    if float(value).is_integer() or abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.3g}"

@@ -40,6 +40,7 @@ from greendc.reference.names import (
     SUBSYSTEMS,
 )
 from greendc.reference.options import Options
+from greendc.reference.places import locate
 from greendc.reference.settings import setting
 
 
@@ -87,12 +88,19 @@ def _grid_factor(sub: Submission, options: Options, year: int,
     country = str(sub.facility.get("country") or "").strip()
     if country and not factors.covered_country(country):
         return None
-    if not country and factors.locate(sub.facility.get("province"))[0] is None:
+    province = sub.facility.get("province")
+    if not country and factors.locate(province)[0] is None:
         return None  # neither a country nor a Chinese province: China's factor would be a guess
-    factor = factors.grid_factor(sub.facility.get("province"), year, **options.grid)
+    factor = factors.grid_factor(province, year, **options.grid)
     if factor.scope == "national" and not options.grid.get("scope"):
-        findings.append(Finding("grid_factor_national", "info", Place(key="province"),
-                                {"value": factor.value, "year": factor.year}))
+        params = {"value": factor.value, "year": factor.year}
+        if not province:
+            code = "grid_factor_national"
+        else:  # declared, yet national: a name greendc does not know, or no regional factor
+            code = ("grid_factor_national_unknown_province" if locate(province) == (None, None)
+                    else "grid_factor_national_no_regional")
+            params["province"] = str(province)
+        findings.append(Finding(code, "info", Place(key="province"), params))
     return factor
 
 

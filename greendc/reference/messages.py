@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from functools import cache
 from types import MappingProxyType
 
@@ -9,6 +10,10 @@ from greendc.errors import ConfigError
 from greendc.reference.loading import load_toml
 
 LANGS = ("zh", "en")
+SIGNIFICANT = 3  # digits a number in a sentence keeps below WHOLE_FROM
+WHOLE_FROM = 100  # from here on a number is written whole, with thousands separators
+POWER_FROM = 1e15  # from here on as a power of ten: nobody reads sixteen digits
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
 @cache
@@ -47,3 +52,32 @@ def stored_reason(record: dict, text_key: str, code_key: str, lang: str) -> str:
         return record.get(text_key) or ""
     params = record.get(code_key.removesuffix("_code") + "_params") or {}
     return message(f"reason.{code}", lang, **params)
+
+
+def plain_number(value: float) -> str:
+    """A number as people write it in a sentence: ``2,100``, ``1.25``, ``0.05``, ``3 × 10¹⁸``
+    (never an exponent such as ``2.1e+03``).
+
+    Parameters
+    ----------
+    value : the number
+
+    Returns
+    -------
+    str
+        Whole numbers and values of 100 or more with thousands separators and no decimals,
+        others with three significant digits however small; values from 10¹⁵ on as a power of
+        ten, an infinite value as ∞.
+    """
+    value = float(value)
+    if not math.isfinite(value):
+        return "∞" if value > 0 else "−∞" if value < 0 else "—"
+    if abs(value) >= POWER_FROM:
+        exponent = math.floor(math.log10(abs(value)))
+        mantissa = plain_number(value / 10.0 ** exponent)
+        return f"{mantissa} × 10{str(exponent).translate(SUPERSCRIPT)}"
+    if value.is_integer() or abs(value) >= WHOLE_FROM:
+        return f"{value:,.0f}"
+    # three significant digits in fixed notation: 0.0000123, never 1.23e-05
+    decimals = SIGNIFICANT - 1 - math.floor(math.log10(abs(value)))
+    return f"{value:.{max(decimals, 0)}f}".rstrip("0").rstrip(".")

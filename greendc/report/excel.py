@@ -16,6 +16,7 @@ from typing import Any
 from greendc.assessment import Assessment
 from greendc.reference.messages import message
 from greendc.report.savings import choice_text
+from greendc.report.views import metric_label
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -73,7 +74,7 @@ def write_xlsx(assessment: Assessment, path: str | Path, lang: str = "zh",
                  + (f" · {c['grade']}" if c["grade"] else "")] for c in result["criteria"]]
     sheet(t("summary"), [t("item"), t("value")], summary, [36, 70])
     sheet(t("metrics"), [t("metric"), t("value"), t("unit"), t("reason"), t("basis")],
-          [[message(f"metric.{k}", lang), m["value"], m["unit"], m.get("reason"),
+          [[metric_label(k, m, lang), m["value"], m["unit"], m.get("reason"),
             json.dumps(m["basis"], ensure_ascii=False, default=str)]
            for k, m in result["metrics"].items()], [34, 16, 12, 40, 80])
     keys = list(result["monthly"][0]) if result["monthly"] else []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from greendc.assessment import Assessment
 from greendc.findings import Place
 from greendc.reference.messages import message
+from greendc.report.views import metric_label
 
 SHOWN = ("ttm_pue", "wue_l_per_kwh", "cue_kgco2_per_kwh", "ref", "ere", "it_utilisation",
          "rack_occupancy", "energy_tce_equivalent", "co2_t")
@@ -43,7 +44,8 @@ def text_summary(assessment: Assessment, lang: str = "en") -> str:
         say("energy", facility=assessment.energy["facility_kwh"] / 1000,
             it=assessment.energy["it_kwh"] / 1000),
     ]
-    shown = [f"{message(f'metric.{name}', lang)} {format_metric(assessment.metrics[name])}"
+    shown = [f"{metric_label(name, assessment.metrics[name], lang)} "
+             f"{format_metric(assessment.metrics[name])}"
              for name in SHOWN if assessment.metrics[name]["value"] is not None]
     if shown:
         lines.append("  " + say("separator").join(shown))

@@ -21,6 +21,25 @@ from greendc.report.formatting import format_number, format_percent
 
 # Finding parameters that name one of greendc's own values: shown through their labels.
 LABELLED_PARAMS = {"method": "method"}
+# The grid factor's scope when no province (or none the series covers) chose a local one.
+NATIONAL_SCOPE = "national"
+
+
+def metric_label(name: str, entry: dict[str, Any], lang: str) -> str:
+    """A metric's name in ``lang``; a location-based CO2 figure computed with China's national
+    average factor says so (``metric_national.<name>``) instead of claiming the site's grid."""
+    factor = (entry.get("basis") or {}).get("grid_factor") or {}
+    national = f"metric_national.{name}"
+    if factor.get("scope") == NATIONAL_SCOPE and national in messages():
+        return message(national, lang)
+    return message(f"metric.{name}", lang)
+
+
+def co2_heading(result: dict[str, Any], lang: str) -> str:
+    """The heading of the report's CO2 figure: location-based, or by the national factor."""
+    factor = (result["metrics"].get("co2_t") or {}).get("basis", {}).get("grid_factor") or {}
+    national = factor.get("scope") == NATIONAL_SCOPE
+    return message("report.co2_national" if national else "report.co2", lang)
 
 
 def data_html(value: Any) -> Markup:
@@ -128,7 +147,7 @@ def indicator_rows(result: dict[str, Any], lang: str) -> list[dict[str, str]]:
                 notes.append(message("report.provisional", lang,
                                      reason=provisional_text(basis, lang)))
             note = message("report.separator", lang).join(notes) or _method(name, basis, lang)
-        rows.append({"name": name, "label": message(f"metric.{name}", lang), "value": shown,
+        rows.append({"name": name, "label": metric_label(name, entry, lang), "value": shown,
                      "unit": unit_text, "note": note})
     return rows
 
@@ -174,14 +193,14 @@ def _method(name: str, basis: dict[str, Any], lang: str) -> str:
     return message(key, lang) if key in messages() else basis.get("method", "")
 
 
-def _shown(value: Any, unit: str) -> str:
+def _shown(value: Any, unit: str, lang: str) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return message("report.yes" if value else "report.no", "en")
+        return message("report.yes" if value else "report.no", lang)
     if isinstance(value, list):
         if len(value) == 2 and all(isinstance(v, int | float) for v in value):
-            return " – ".join(_shown(v, unit) for v in value)
+            return " – ".join(_shown(v, unit, lang) for v in value)
         return ", ".join(map(str, value[:5])) + (" …" if len(value) > 5 else "")
     if isinstance(value, int | float):
         if unit == "1" and abs(value) <= 1.5 and not float(value).is_integer():
@@ -214,9 +233,9 @@ def criteria_blocks(result: dict[str, Any], lang: str) -> list[dict[str, Any]]:
                          "kind": message(f"label.kind.{f['kind']}", lang),
                          "verdict": f["verdict"],
                          "verdict_text": message(f"verdict.{f['verdict']}", lang),
-                         "observed": _shown(f["observed"], f["unit"]),
-                         "required": _shown(f["required"], f["unit"]),
-                         "margin": _shown(f["margin"], f["unit"]) if f["margin"] is not None
+                         "observed": _shown(f["observed"], f["unit"], lang),
+                         "required": _shown(f["required"], f["unit"], lang),
+                         "margin": _shown(f["margin"], f["unit"], lang) if f["margin"] is not None
                          else "—",
                          "evidence": message("report.evidence_separator", lang).join(evidence),
                          "source": source,

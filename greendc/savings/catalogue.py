@@ -23,6 +23,7 @@ class Technology:
     effect: tuple[float, float] | None
     source: str
     confidence: str
+    source_zh: str  # the source in Chinese, for zh pages
 
 
 @cache
@@ -39,7 +40,7 @@ def catalogue() -> dict[str, Technology]:
     for key, spec in load_toml("technologies.toml").items():
         effect = tuple(spec["effect"]) if "effect" in spec else None
         out[key] = Technology(key, spec["zh"], spec["en"], spec["subsystem"], effect,
-                              spec["source"], spec["confidence"])
+                              spec["source"], spec["confidence"], spec["source_zh"])
     return out
 
 

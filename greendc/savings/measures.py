@@ -194,7 +194,7 @@ def assess_measures(measures: list[dict[str, Any]], full_energy: pd.DataFrame, t
             _note(entry, "same_date")
         if tech and tech.subsystem in ("reuse", "renewable"):
             entry["method"] = "not_a_saving"
-            _note(entry, "not_a_saving", source=tech.source)
+            _note(entry, "not_a_saving", source=tech.source, source_zh=tech.source_zh)
         elif adopted is not None and adopted > data_start:
             entry["methods"] = measured_methods(full_energy, adopted, reporting, granularity,
                                                 entry["scope"])

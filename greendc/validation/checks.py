@@ -20,6 +20,7 @@ import pandas as pd
 from greendc.findings import Finding, Place
 from greendc.reading.submission import Submission
 from greendc.reference.columns import is_summable
+from greendc.reference.messages import plain_number
 from greendc.reference.names import FACILITY, IT, SUBSYSTEMS
 from greendc.reference.settings import setting
 from greendc.validation.period import (
@@ -231,9 +232,11 @@ def check_magnitude(sub: Submission) -> list[Finding]:
         values = sub.energy[col].to_numpy()
         absurd = np.abs(values) > limit
         if absurd.any():
+            value = float(values[absurd][0])
             out.append(Finding("absurd_value", "error", sub.place(col, np.flatnonzero(absurd)),
-                               {"count": int(absurd.sum()), "value": float(values[absurd][0]),
-                                "limit": limit}))
+                               {"count": int(absurd.sum()), "value": value, "limit": limit,
+                                "value_text": plain_number(value),
+                                "limit_text": plain_number(limit)}))
     return out
 
 
