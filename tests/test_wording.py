@@ -85,16 +85,21 @@ def test_a_score_without_points_in_its_source_reads_as_a_share_of_full_marks():
     assert f"{share:.0%} of full marks" in row["evidence"] and "score" not in row["evidence"]
 
 
-def test_the_savings_total_leaves_out_what_there_is_none_of(tmp_path):
+def year_with_measures(path, **fields):
+    """A submission of twelve months at PUE 1.25 with the given Facility and Measures rows."""
     import pandas as pd
-
-    from greendc import assess
-    from greendc.report.savings import savings_view
 
     months = pd.date_range("2025-01-01", periods=12, freq="MS", name="period_start")
     energy = pd.DataFrame({"facility_energy_kwh": [1_250_000.0] * 12,
                            "it_energy_kwh": [1_000_000.0] * 12}, index=months)
-    path = write_submission(tmp_path / "one_measure.xlsx", energy=energy, lang="en",
+    return write_submission(path, energy=energy, **fields)
+
+
+def test_the_savings_total_leaves_out_what_there_is_none_of(tmp_path):
+    from greendc import assess
+    from greendc.report.savings import savings_view
+
+    path = year_with_measures(tmp_path / "one_measure.xlsx", lang="en",
                             facility={"facility_name": "Langfang DC 1", "country": "CN"},
                             measures=[{"technology": "our own idea", "adoption_date":
                                        "2025-03-01", "declared_savings_kwh": 120_000}])
@@ -230,15 +235,10 @@ def test_factor_sources_carry_their_official_chinese_titles():
 
 
 def test_a_measure_that_is_not_a_saving_says_why_in_chinese(tmp_path):
-    import pandas as pd
-
     from greendc import assess
     from greendc.report.savings import savings_view
 
-    months = pd.date_range("2025-01-01", periods=12, freq="MS", name="period_start")
-    energy = pd.DataFrame({"facility_energy_kwh": [1_250_000.0] * 12,
-                           "it_energy_kwh": [1_000_000.0] * 12}, index=months)
-    path = write_submission(tmp_path / "heat.xlsx", energy=energy, lang="zh",
+    path = year_with_measures(tmp_path / "heat.xlsx", lang="zh",
                             facility={"facility_name": "廊坊一号", "province": "河北省"},
                             measures=[{"technology": "余热回收", "adoption_date": "2025-03-01"},
                                       {"technology": "屋顶光伏", "adoption_date": "2025-05-01"}])
