@@ -61,6 +61,14 @@ def test_a_month_with_facility_energy_and_no_it_stays_out_of_the_ratio():
     assert "it_zero_with_facility" in codes(result)
     assert result.metrics["pue"]["basis"]["provisional"]  # 11 of 12 months: no pass on a year
     assert pack(result, "gb40879-2021").grade is None
+    # the month's energy was used: it stays in the year's consumption (was 8 % low)
+    assert result.metrics["energy_tce_equivalent"]["value"] == pytest.approx(
+        sum(facility) * 0.1229 / 1000)  # GB/T 2589-2020 equivalent value, kgce/kWh
+    factor = result.metrics["co2_t"]["basis"]["grid_factor"]["value"]
+    assert result.metrics["co2_t"]["value"] == pytest.approx(sum(facility) * factor / 1000)
+    assert result.metrics["co2_t"]["basis"]["periods_without_it"] == 1
+    # CUE is a ratio: the eleven months with IT energy only
+    assert result.metrics["cue_kgco2_per_kwh"]["value"] == pytest.approx(1.2 * factor)
 
 
 def test_both_meters_at_zero_is_not_coverage():
@@ -100,6 +108,25 @@ def test_reused_heat_above_use_gives_no_erf_and_a_warning():
                        "reused_heat_kwh": [1_250_000.0] * 12})
     assert result.metrics["erf"]["value"] is None and result.metrics["ere"]["value"] is None
     assert "reuse_above_use" in codes(result)
+
+
+def test_a_month_passing_on_more_heat_than_it_used_is_flagged():
+    # the year's heat (3 GWh) fits in its use (12 GWh), January's does not: a shifted column
+    reuse = [3_000_000.0] + [0.0] * 11
+    result = assessed({"facility_energy_kwh": [1_000_000.0] * 12,
+                       "it_energy_kwh": [800_000.0] * 12, "reused_heat_kwh": reuse})
+    found = next(f for f in result.findings if f.code == "reuse_above_period_use")
+    assert found.params["count"] == 1
+    assert found.params["excess"] == pytest.approx(3_000_000.0 - 1_000_000.0)
+    assert result.metrics["erf"]["value"] == pytest.approx(3_000_000.0 / 12_000_000.0)
+    assert result.metrics["erf"]["basis"]["implausible"]
+    # EnEfG's ERF >= 10 % for new sites would pass on 0.25; the flagged figure cannot
+    facts = Facts(metrics=result.metrics, energy=result.energy, period=result.period,
+                  facility={"country": "DE", "commissioning_date": "2026-08-01",
+                            "design_it_capacity_kw": 1_000})
+    erf = next(f for f in evaluate(load_pack("de-enefg"), facts).findings
+               if f.rule.id == "erf-new")
+    assert erf.verdict != "pass"
 
 
 def test_pv_above_use_is_flagged_and_co2_never_negative():

@@ -169,3 +169,26 @@ def totals(energy: pd.DataFrame) -> dict[str, float]:
     """
     base = complete(energy)
     return {c: float(base[c].sum(min_count=1)) for c in base.columns if is_summable(c)}
+
+
+def consumption(energy: pd.DataFrame) -> dict[str, float]:
+    """Sums of every summable column over the rows where facility energy is present.
+
+    The base of the year's use (tce, CO2): a period whose IT meter is missing or read 0 is kept
+    out of every ratio (:func:`totals`), but the energy the facility drew in it was still used.
+
+    Parameters
+    ----------
+    energy : DataFrame
+        Canonical energy table indexed by period start, with the boundary columns.
+
+    Returns
+    -------
+    dict of str to float
+        Canonical column name to its sum [kWh, m3, L] and ``periods``, the rows summed; NaN
+        for a column with no value in those rows.
+    """
+    base = energy.loc[energy[FACILITY].notna()]
+    out = {c: float(base[c].sum(min_count=1)) for c in base.columns if is_summable(c)}
+    out["periods"] = len(base)
+    return out

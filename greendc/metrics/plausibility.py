@@ -132,6 +132,38 @@ def beyond_use(sub: Submission, totals: dict[str, float],
     return findings
 
 
+def reuse_beyond_periods(sub: Submission, energy: pd.DataFrame,
+                         metrics: dict[str, dict[str, Any]]) -> list[Finding]:
+    """Periods whose reused heat exceeds that period's E_DC, in a year whose total does not.
+
+    Heat leaves the data centre in the period it is made; a month that passes on more than the
+    site used that month means a shifted or mislabelled column, even when the year adds up.
+
+    Parameters
+    ----------
+    sub : the submission (for the places)
+    energy : the energy table with the boundary columns [kWh]
+    metrics : the result's metrics (``erf`` and ``ere`` marked ``implausible`` in place)
+
+    Returns
+    -------
+    list of Finding
+        ``reuse_above_period_use`` naming the periods and the heat above their use.
+    """
+    if "reused_heat_kwh" not in energy or metrics["erf"]["value"] is None:
+        return []
+    excess = (energy["reused_heat_kwh"] - energy[DC]).where(
+        energy["reused_heat_kwh"] > energy[DC])
+    over = excess.notna().to_numpy()
+    if not over.any():
+        return []
+    for name in ("erf", "ere"):
+        metrics[name]["basis"]["implausible"] = True
+    return [Finding("reuse_above_period_use", "warning",
+                    sub.place("reused_heat_kwh", over.nonzero()[0]),
+                    {"count": int(over.sum()), "excess": float(excess.sum())})]
+
+
 def rm1_against_metered(sub: Submission, rm1: float, metered: float,
                         findings: list[Finding]) -> dict[str, Any]:
     """RM1 (declared operating points) beside the metered ratio of a partial year.

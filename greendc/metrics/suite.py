@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from greendc.findings import Finding, Place
-from greendc.metrics import formulas, plausibility
+from greendc.metrics import aggregate, formulas, plausibility
 from greendc.metrics.basis import (
     energy_ttm,
     measurement_category,
@@ -151,6 +151,9 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
     if why:
         annual.update(provisional_code=why, provisional_params=why_values)
     dc, it = totals[DC], totals[IT]
+    used = aggregate.consumption(energy)  # the year's use: also periods without IT energy
+    extra = used.pop("periods") - len(aggregate.complete(energy))
+    extra = {"periods_without_it": extra} if extra > 0 else {}
     fuel_columns = [c for c in factors.fuels() if c in energy]
     boundary = "facility electricity" + "".join(
         f" + {c} x {factors.fuels()[c]['kwh_per_unit']} kWh/{factors.fuels()[c]['unit']}"
@@ -205,7 +208,7 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
             out[name] = metric(None, unit, dict(annual),
                                "no_grid_factor" if country else "no_location", country=country)
     else:
-        out.update(_carbon(totals, fuel_columns, grid, it, annual, year))
+        out.update(_carbon(totals, used, fuel_columns, grid, it, annual, year, extra))
 
     renewable_cols = [c for c in ("onsite_renewable_kwh", "green_purchase_kwh") if c in totals]
     out["ref"] = metric(
@@ -234,6 +237,7 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
     out["ere"] = metric(formulas.ere(dc, reuse, it) if reuse is not None else None, "1",
                         {**reuse_basis, "method": "(E_DC - E_reuse) / E_IT (The Green Grid)"},
                         "reuse_above_dc" if "reused_heat_kwh" in totals else "no_reuse_column")
+    findings += plausibility.reuse_beyond_periods(sub, energy, out)
 
     hours = period_hours(sub, energy)
     capacity = sub.facility.get("design_it_capacity_kw")
@@ -260,15 +264,15 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
 
     coal = factors.coal_equivalent()
     out["energy_tce_equivalent"] = metric(
-        dc * coal.value / 1000, "tce",
+        used[DC] * coal.value / 1000, "tce",
         {**annual, "coefficient": coal.to_dict(), "basis_label": "equivalent (calorific) value",
-         "method": "E_DC x equivalent-value coefficient"})
+         "method": "E_DC x equivalent-value coefficient", **extra})
     equal = options.coal_equal_value_kgce_per_kwh
     out["energy_tce_equal"] = metric(
-        (totals[FACILITY] * equal + totals[FUEL] * coal.value) / 1000 if equal else None, "tce",
+        (used[FACILITY] * equal + used[FUEL] * coal.value) / 1000 if equal else None, "tce",
         {**annual, "coefficient_kgce_per_kwh": equal, "basis_label": "equal (primary) value",
          "method": "electricity x the year's equal-value coefficient + fuels at equivalent "
-         "value"}, "no_equal_value")
+         "value", **extra}, "no_equal_value")
 
     rm1_value, rm1_basis, found = rm1_from_points(sub)
     findings += found
@@ -296,35 +300,55 @@ CARBON_METRICS = {"co2_t": "tCO2", "cue_kgco2_per_kwh": "kgCO2/kWh", "co2_market
                   "cue_market_kgco2_per_kwh": "kgCO2/kWh"}
 
 
-def _carbon(totals: dict[str, float], fuel_columns: list[str], grid: factors.Factor,
-            it: float, annual: dict[str, Any], year: int) -> dict[str, dict[str, Any]]:
+def _carbon(totals: dict[str, float], used: dict[str, float], fuel_columns: list[str],
+            grid: factors.Factor, it: float, annual: dict[str, Any], year: int,
+            extra: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Location- and market-based CO2 and CUE: grid electricity at the grid factor, fuels at
-    their own factors."""
+    their own factors.  CO2 covers the year's use (``used``, every period with facility
+    energy); CUE divides the CO2 of the periods with IT energy (``totals``) by that IT energy.
+    ``extra`` goes into the basis of the totals (periods counted that carry no ratio)."""
     out: dict[str, dict[str, Any]] = {}
-    onsite = totals.get("onsite_renewable_kwh", 0.0)
-    grid_kwh = max(totals[FACILITY] - onsite, 0.0)
-    fuel_co2 = sum(totals[c] * factors.fuels()[c]["kwh_per_unit"]
-                   * factors.fuels()[c]["kgco2_per_kwh"] for c in fuel_columns)
-    co2_kg = grid_kwh * grid.value + fuel_co2
-    co2_basis = {**annual, "grid_factor": grid.to_dict(), "grid_electricity_kwh": grid_kwh,
-                 "fuel_co2_kg": fuel_co2,
-                 "method": "(facility electricity - on-site renewable) x grid factor + fuels"}
-    out["co2_t"] = metric(co2_kg / 1000, "tCO2", co2_basis)
-    out["cue_kgco2_per_kwh"] = metric(co2_kg / it if it > 0 else None, "kgCO2/kWh",
-                                      {**co2_basis, "method": "location-based CO2 / E_IT "
-                                       "(ISO/IEC 30134-8)"})
-    green = totals.get("green_purchase_kwh", 0.0)
+    location, market = _co2_kg(used, fuel_columns, grid, year), _co2_kg(totals, fuel_columns,
+                                                                        grid, year)
+    co2_basis = {**annual, "grid_factor": grid.to_dict(),
+                 "grid_electricity_kwh": location["grid_kwh"], "fuel_co2_kg": location["fuel"],
+                 "method": "(facility electricity - on-site renewable) x grid factor + fuels",
+                 **extra}
+    out["co2_t"] = metric(location["location"] / 1000, "tCO2", co2_basis)
+    out["cue_kgco2_per_kwh"] = metric(
+        market["location"] / it if it > 0 else None, "kgCO2/kWh",
+        {**annual, "grid_factor": grid.to_dict(), "grid_electricity_kwh": market["grid_kwh"],
+         "fuel_co2_kg": market["fuel"], "method": "location-based CO2 / E_IT (ISO/IEC 30134-8)"})
     # Without green electricity bought, market-based equals location-based (GHG Protocol
     # scope 2 guidance: the residual mix applies to what instruments do not cover).
-    residual = factors.residual_factor(year) if green > 0 else grid
-    market_kwh = max(grid_kwh - green, 0.0)
-    market_kg = market_kwh * residual.value + fuel_co2
-    market_basis = {**annual, "grid_factor": residual.to_dict(), "grid_electricity_kwh":
-                    market_kwh, "green_electricity_kwh": green, "fuel_co2_kg": fuel_co2,
+    market_basis = {**annual, "grid_factor": location["factor"].to_dict(),
+                    "grid_electricity_kwh": location["market_kwh"],
+                    "green_electricity_kwh": location["green"], "fuel_co2_kg": location["fuel"],
                     "method": "(grid electricity - owned green electricity) x residual factor "
                     "+ fuels"}
-    out["co2_market_t"] = metric(market_kg / 1000, "tCO2", market_basis)
-    out["cue_market_kgco2_per_kwh"] = metric(market_kg / it if it > 0 else None, "kgCO2/kWh",
-                                             market_basis)
-
+    out["co2_market_t"] = metric(location["market"] / 1000, "tCO2",
+                                 {**market_basis, **extra})
+    out["cue_market_kgco2_per_kwh"] = metric(
+        market["market"] / it if it > 0 else None, "kgCO2/kWh",
+        {**market_basis, "grid_electricity_kwh": market["market_kwh"],
+         "green_electricity_kwh": market["green"], "fuel_co2_kg": market["fuel"]})
     return out
+
+
+def _co2_kg(sums: dict[str, float], fuel_columns: list[str], grid: factors.Factor,
+            year: int) -> dict[str, Any]:
+    """Location- and market-based CO2 [kg] of the energy in ``sums``, with their parts."""
+    onsite = sums.get("onsite_renewable_kwh", 0.0)
+    onsite = 0.0 if math.isnan(onsite) else onsite
+    grid_kwh = max(sums[FACILITY] - onsite, 0.0)
+    fuel = sum(0.0 if math.isnan(sums[c]) else sums[c] * factors.fuels()[c]["kwh_per_unit"]
+               * factors.fuels()[c]["kgco2_per_kwh"] for c in fuel_columns)
+    green = sums.get("green_purchase_kwh", 0.0)
+    green = 0.0 if math.isnan(green) else green
+    residual = factors.residual_factor(year) if green > 0 else grid
+    market_kwh = max(grid_kwh - green, 0.0)
+    return {"grid_kwh": grid_kwh, "fuel": fuel, "location": grid_kwh * grid.value + fuel,
+            "green": green, "factor": residual, "market_kwh": market_kwh,
+            "market": market_kwh * residual.value + fuel}
+
+

@@ -1,12 +1,13 @@
 """Which periods can carry a ratio: a period whose IT energy is 0 or missing while the facility
 used energy, or whose two meters both read 0, says nothing about efficiency.
 
-Such periods are kept out of every ratio (their facility and IT energy become missing, so they
-count as gaps in the coverage and an annual figure built without them is provisional) and each
-group is named in a warning; an IT column with no usable period at all is an error.  Counting a
-month's facility energy against no IT energy would raise the annual PUE (1.20 becomes 1.31 with
-one such month in twelve); counting a month where both meters read 0 as covered would hide a
-gap.
+Such periods are kept out of every ratio (their IT energy becomes missing, so they count as
+gaps in the coverage and an annual figure built without them is provisional) and each group is
+named in a warning; an IT column with no usable period at all is an error.  Counting a month's
+facility energy against no IT energy would raise the annual PUE (1.20 becomes 1.31 with one such
+month in twelve); counting a month where both meters read 0 as covered would hide a gap.  The
+facility energy itself was used, so it stays in the consumption totals (tce, CO2): leaving the
+month out of them would understate the year's use.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def usable_periods(sub: Submission) -> tuple[Submission, list[Finding]]:
     Returns
     -------
     submission : Submission
-        The same data, with facility and IT energy missing in the unusable periods.
+        The same data, with IT energy missing in the unusable periods (and facility energy too
+        where both meters read 0).
     findings : list of Finding
         ``it_zero_with_facility`` and ``both_meters_zero`` warnings naming the periods, and an
         ``it_all_zero`` error when no period is left.
@@ -54,7 +56,8 @@ def usable_periods(sub: Submission) -> tuple[Submission, list[Finding]]:
     if not unusable.any():
         return sub, []
     energy = sub.energy.copy()
-    energy.loc[unusable, [FACILITY, IT]] = np.nan
+    energy.loc[unusable, IT] = np.nan
+    energy.loc[both_zero, FACILITY] = np.nan
     if not (energy[IT] > 0).any():
         findings.append(Finding("it_all_zero", "error", sub.place(IT, np.flatnonzero(it == 0))))
     return replace(sub, energy=energy), findings
