@@ -149,10 +149,9 @@ def test_gb40879_counts_electricity_only():
     assert pack(result, "gb40879-2021").grade == 1  # 1.2000 <= 1.20; with diesel it was 2
 
 
-def seven_months_with_points(shares, totals_kw, metered_ratio):
+def seven_months_with_points(shares, totals_kw, metered_ratio, months=7):
     """A 7-month year metered at ``metered_ratio`` with five declared operating points (IT
     1,000 kW each) and the RM1 they give, computed here."""
-    months = 7
     points = [{"point": p, "hours_share": s, "total_power_kw": t, "it_power_kw": 1000.0,
                "row": i + 2}
               for i, (p, s, t) in enumerate(zip("abcde", shares, totals_kw, strict=True))]
@@ -173,6 +172,18 @@ def test_rm1_far_from_a_partial_metered_year_is_a_provisional_grade():
     assert basis["route"] == "RM1" and basis["provisional"] and basis["shares_confidence"] == \
         "unverified"
     assert pack(result, "gb40879-2021").grade is None  # not 'pass (grade 2)'
+
+
+def test_operating_points_a_full_metered_year_contradicts_are_named():
+    result, rm1 = seven_months_with_points([0.5, 0.3, 0.1, 0.05, 0.05],
+                                           [1100.0, 1150, 1200, 1300, 1350], 1.25, months=12)
+    assert rm1 == pytest.approx(1.1475) and 1.25 - rm1 > 0.05
+    found = next(f for f in result.findings if f.code == "rm1_differs_year")
+    assert found.params["metered"] == pytest.approx(1.25)
+    assert found.params["rm1"] == pytest.approx(rm1)
+    basis = result.metrics["gb40879_value"]["basis"]
+    assert basis["route"] == "RM2" and not basis["provisional"]  # graded on the meters
+    assert result.metrics["gb40879_value"]["value"] == pytest.approx(1.25)
 
 
 def test_an_undeclared_cooling_type_is_assumed_electric_and_says_so():

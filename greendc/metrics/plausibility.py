@@ -164,6 +164,30 @@ def reuse_beyond_periods(sub: Submission, energy: pd.DataFrame,
                     {"count": int(over.sum()), "excess": float(excess.sum())})]
 
 
+def rm1_against_year(sub: Submission, rm1: float, metered: float) -> list[Finding]:
+    """RM1 (declared operating points) beside the ratio a full metered year gives.
+
+    The grade rests on the meters (RM2) then, but operating points the year contradicts are a
+    declaration a reviewer should not take elsewhere (a pilot application, next year's RM1).
+
+    Parameters
+    ----------
+    sub : the submission (for the place of the operating points)
+    rm1 : RM1 [-]
+    metered : the year's metered electricity ratio [-]
+
+    Returns
+    -------
+    list of Finding
+        ``rm1_differs_year`` when the two differ by more than the tolerance.
+    """
+    tolerance = setting("rm1", "metered_tolerance")
+    if abs(rm1 - metered) <= tolerance:
+        return []
+    return [Finding("rm1_differs_year", "warning", Place(sheet=sub.operating_sheet),
+                    {"rm1": rm1, "metered": metered, "tolerance": tolerance})]
+
+
 def rm1_against_metered(sub: Submission, rm1: float, metered: float,
                         findings: list[Finding]) -> dict[str, Any]:
     """RM1 (declared operating points) beside the metered ratio of a partial year.

@@ -291,6 +291,8 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
                                                 "provisional_params") if k in annual})
     if not use_rm2:
         gb_basis.update(plausibility.rm1_against_metered(sub, rm1_value, ratio, findings))
+    elif rm1_value is not None:  # graded on the meters; a declaration they contradict is named
+        findings += plausibility.rm1_against_year(sub, rm1_value, ratio)
     out["gb40879_value"] = metric(graded, "1", gb_basis)
     findings += plausibility.mark_implausible(out, monthly)
     return out, findings
