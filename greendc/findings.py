@@ -56,10 +56,9 @@ class Place:
         if self.row is not None:
             parts.append(say("row", row=self.row))
         elif self.rows:
-            shown = ", ".join(str(r) for r in self.rows[:5])
-            if len(self.rows) + self.more_rows > 5:
-                shown += say("more", n=len(self.rows) + self.more_rows - 5)
-            parts.append(say("rows", rows=shown))
+            shown = say("row_separator").join(str(r) for r in self.rows[:5])
+            more = len(self.rows) + self.more_rows - 5
+            parts.append(say("rows", rows=shown, more=say("more", n=more) if more > 0 else ""))
         if self.column:
             parts.append(say("column", column=self.column))
         if self.key:

@@ -122,3 +122,26 @@ def test_a_flat_series_gets_axis_labels_that_differ():
     svg = str(line_chart([f"2025-{m:02d}" for m in range(1, 13)], flat, title="t", desc="d"))
     labels = re.findall(r">(\d\.\d{3})</text>", svg)
     assert labels and len(labels) == len(set(labels)), labels
+
+
+def test_a_site_no_built_in_pack_covers_is_not_asked_for_its_country():
+    import pandas as pd
+
+    from greendc.assessment import assess_submission
+    from greendc.reading import Submission
+
+    months = pd.date_range("2025-01-01", periods=12, freq="MS", name="period_start")
+    energy = pd.DataFrame({"facility_energy_kwh": [1.3e6] * 12, "it_energy_kwh": [1e6] * 12},
+                          index=months)
+    result = assess_submission(Submission.from_frame(energy, {"country": "US", "city": "Ashburn"}))
+    assert result.criteria == []  # DCOI is for federal sites: opt-in
+    for lang, said in (("en", "a site in US"), ("zh", "位于 US 的数据中心")):
+        html = render_html(result, lang)
+        assert said in html and "--criteria" in html
+        assert ("Country, Province" not in html) and ("填写国家、省份" not in html)
+    bare = assess_submission(Submission.from_frame(energy, {}))
+    for lang, said in (("en", "No facility information was given"),
+                       ("zh", "未提供数据中心基本信息")):
+        html = render_html(bare, lang)
+        assert said in html
+        assert re.search(r'<section id="facility">\s*<h2>[^<]+</h2>\s*<table>', html) is None

@@ -259,3 +259,21 @@ def test_a_yes_or_no_in_the_criteria_table_reads_in_the_pages_language():
     for lang, yes, no in (("zh", "是", "否"), ("en", "yes", "no")):
         row = next(r for r in criteria_blocks(data, lang)[0]["rows"] if r["id"] == "hub-node")
         assert (row["observed"], row["required"]) == (no, yes), row
+
+
+@pytest.mark.parametrize("typed", ["非电", "非电制冷", "溴化锂吸收式制冷", "non electric"])
+def test_the_short_forms_operators_type_for_non_electric_cooling_are_read(typed):
+    from greendc.reading.tables import parse_field
+    from greendc.reference.columns import fields
+
+    value, problem = parse_field(fields("facility")["cooling_type"], typed)
+    assert (value, problem) == ("non_electric", None)
+
+
+def test_a_long_row_list_reads_as_one_phrase_in_zh():
+    from greendc.findings import Place
+
+    place = Place(sheet="能耗数据", rows=list(range(2, 14)))  # 12 rows, 5 shown
+    assert place.describe("zh") == "工作表“能耗数据”，第 2、3、4、5、6 行等（另有 7 行）"
+    assert place.describe("en") == "sheet 能耗数据, rows 2, 3, 4, 5, 6 and 7 more"
+    assert Place(rows=[3, 4]).describe("zh") == "第 3、4 行"

@@ -101,6 +101,7 @@ def render_html(assessment: Assessment, lang: str = "zh", template_dir: str | Pa
         energy_chart=energy_chart,
         factors=views.factor_rows(result, lang),
         co2_heading=views.co2_heading(result, lang),
+        no_criteria=views.no_criteria(result, lang),
         provisional_reason=views.provisional_text(result["metrics"].get("pue", {}).get(
             "basis", {}), lang),
         category_source=views.category_source(result, lang),

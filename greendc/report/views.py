@@ -42,6 +42,14 @@ def co2_heading(result: dict[str, Any], lang: str) -> str:
     return message("report.co2_national" if national else "report.co2", lang)
 
 
+def no_criteria(result: dict[str, Any], lang: str) -> str:
+    """Why no rule pack was checked: no location to choose by, or none built in for it."""
+    country = str(result["facility"].get("country") or "").strip()
+    if country:
+        return message("report.no_criteria_country", lang, country=country)
+    return message("report.no_criteria", lang)
+
+
 def data_html(value: Any) -> Markup:
     """A value the user wrote, escaped and marked as data (``<span class="data">``)."""
     return Markup('<span class="data">{}</span>').format(value)
