@@ -338,3 +338,17 @@ def test_an_all_zero_it_column_is_a_clear_error():
                                    index=index))
     result = assess_submission(replace(sub))  # an all-zero IT column: a clear error
     assert not result.ok and [f.code for f in result.errors] == ["it_all_zero"]
+
+
+@pytest.mark.parametrize("country, province, scope, note", [
+    ("CN", None, "national", "grid_factor_national"),
+    (None, "河北省", "north_china", None),  # 2023: North China; Hebei's own is 2022 only
+    ("CN", "火星省", "national", "grid_factor_national_unknown_province"),
+    ("DE", None, None, None),  # outside the series: no factor, CO2 needs --grid-factor
+    (None, None, None, None),  # no location at all: China's factor would be a guess
+])
+def test_the_site_grid_factor_is_chosen_by_location(country, province, scope, note):
+    factor, said = factors.site_grid_factor(country, province, 2025, {})
+    assert (factor.scope if factor else None, said) == (scope, note)
+    given, said = factors.site_grid_factor("DE", None, 2025, {"value": 0.4})
+    assert (given.value, said) == (0.4, None)

@@ -40,7 +40,6 @@ from greendc.reference.names import (
     SUBSYSTEMS,
 )
 from greendc.reference.options import Options
-from greendc.reference.places import locate
 from greendc.reference.settings import setting
 
 
@@ -81,26 +80,16 @@ def metric(value: float | None, unit: str, basis: dict[str, Any] | None = None,
 
 def _grid_factor(sub: Submission, options: Options, year: int,
                  findings: list[Finding]) -> factors.Factor | None:
-    """The grid factor, or None for a site outside the country the built-in series cover (its
-    CO2 then needs ``--grid-factor``); a national average for want of a province is a finding."""
-    if "value" in options.grid:
-        return factors.user_grid_factor(options.grid["value"])
-    country = str(sub.facility.get("country") or "").strip()
-    if country and not factors.covered_country(country):
-        return None
+    """The site's grid factor (:func:`~greendc.reference.factors.site_grid_factor`); a national
+    average standing in for the site's grid is an info finding."""
     province = sub.facility.get("province")
-    if not country and factors.locate(province)[0] is None:
-        return None  # neither a country nor a Chinese province: China's factor would be a guess
-    factor = factors.grid_factor(province, year, **options.grid)
-    if factor.scope == "national" and not options.grid.get("scope"):
+    factor, note = factors.site_grid_factor(sub.facility.get("country"), province, year,
+                                            options.grid)
+    if note:
         params = {"value": factor.value, "year": factor.year}
-        if not province:
-            code = "grid_factor_national"
-        else:  # declared, yet national: a name greendc does not know, or no regional factor
-            code = ("grid_factor_national_unknown_province" if locate(province) == (None, None)
-                    else "grid_factor_national_no_regional")
+        if province:
             params["province"] = str(province)
-        findings.append(Finding(code, "info", Place(key="province"), params))
+        findings.append(Finding(note, "info", Place(key="province"), params))
     return factor
 
 

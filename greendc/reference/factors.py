@@ -76,6 +76,43 @@ def grid_factor(province: str | None, year: int, series: str = "mee-nbs",
     return _factor(series, best)
 
 
+def site_grid_factor(country: str | None, province: str | None, year: int,
+                     choice: dict[str, Any]) -> tuple[Factor | None, str | None]:
+    """The grid factor for a site, or None when a built-in one would be a guess, and a note.
+
+    Parameters
+    ----------
+    country, province : the Facility sheet's fields (either may be None)
+    year : the reporting year
+    choice : the run's grid options (:func:`parse_grid_choice`): a ``value``, or ``series``,
+        ``scope`` and ``factor_year`` for :func:`grid_factor`
+
+    Returns
+    -------
+    factor : Factor or None
+        None for a site in a country the built-in series do not cover, or with neither a
+        country nor a Chinese province (China's factor would be a guess).
+    note : str or None
+        Why a national average stands in for the site's grid: ``grid_factor_national`` (no
+        province), ``grid_factor_national_unknown_province`` (a name greendc does not know),
+        ``grid_factor_national_no_regional`` (no regional factor in the series); None otherwise.
+    """
+    if "value" in choice:
+        return user_grid_factor(choice["value"]), None
+    country = str(country or "").strip()
+    if country and not covered_country(country):
+        return None, None
+    if not country and locate(province)[0] is None:
+        return None, None
+    factor = grid_factor(province, year, **choice)
+    if factor.scope != "national" or choice.get("scope"):
+        return factor, None
+    if not province:
+        return factor, "grid_factor_national"
+    return factor, ("grid_factor_national_unknown_province" if locate(province) == (None, None)
+                    else "grid_factor_national_no_regional")
+
+
 def covered_country(country: str) -> bool:
     """Whether the built-in grid series cover a site in ``country`` (a code or a name).
 
