@@ -49,9 +49,8 @@ class InputError(GreenDCError):
     def describe(self, lang: str | None = None) -> str:
         """One line: the file's name, the place and the message, in ``lang``."""
         lang = lang or self.lang
-        where = self.place.describe(lang) if self.place is not None else ""
-        name = Path(self.path).name
-        return f"{name}: {where}: {self.text(lang)}" if where else f"{name}: {self.text(lang)}"
+        where = self.place.lead(lang) if self.place is not None else ""
+        return f"{Path(self.path).name}: {where}{self.text(lang)}"
 
     def __str__(self) -> str:
         return self.describe()

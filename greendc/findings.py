@@ -65,6 +65,11 @@ class Place:
             parts.append(say("key", key=field_label(self.key, lang)))
         return say("separator").join(parts)
 
+    def lead(self, lang: str = "en") -> str:
+        """The place in words followed by the catalogue's colon, or "" for no place."""
+        where = self.describe(lang)
+        return where + message("place.before_message", lang) if where else ""
+
     @classmethod
     def from_dict(cls, data: dict) -> Place:
         """The place from its JSON form (:meth:`to_dict`)."""
@@ -102,8 +107,7 @@ class Finding:
 
     def describe(self, lang: str = "en") -> str:
         """One line: place and message, as the CLI prints it."""
-        where = self.place.describe(lang)
-        return f"{where}: {self.message(lang)}" if where else self.message(lang)
+        return self.place.lead(lang) + self.message(lang)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -123,6 +123,9 @@ def test_bad_cell_names_sheet_row_and_column(runner, tmp_path):
     assert result.stderr.strip() == (
         'Error: site.xlsx: sheet Energy, row 13, column "IT energy (kWh)": text "N/A" where a '
         "number is required (1 cell(s)); leave a missing reading empty")
+    zh = runner.invoke(main, ["assess", str(path), "--lang", "zh"]).stderr.strip()
+    assert zh.startswith("错误：site.xlsx: 工作表“Energy”，第 13 行，列“IT energy (kWh)”：")
+    assert "Error" not in zh
 
 
 def test_missing_file_is_a_usage_error(runner, tmp_path):

@@ -138,9 +138,9 @@ def validate(files: tuple[Path, ...], json_path: str | None, columns, year, alia
             state = say("usable", lang) if check.usable else say("not_usable", lang, n=errors)
             click.echo(f"{check.path}: {state}")
             for f in check.findings:
-                where = f.place.describe(lang) or "-"
+                where = f.place.lead(lang) or "-" + message("place.before_message", lang)
                 level = message(f"report.severity_{f.severity}", lang)
-                click.echo(f"  {level:<8} {f.code:<24} {where}: {f.message(lang)}")
+                click.echo(f"  {level:<8} {f.code:<24} {where}{f.message(lang)}")
     sys.exit(0 if all(c.usable for c in checks) else 1)
 
 

@@ -21,6 +21,7 @@ from greendc.cli.criteria import criteria
 from greendc.cli.docs import docs
 from greendc.cli.serve import serve, users
 from greendc.errors import GreenDCError, InputError
+from greendc.reference.messages import message
 from greendc.version import __version__
 
 ISSUES_URL = "https://github.com/greendc/greendc/issues"
@@ -40,7 +41,10 @@ class GuardedGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except InputError as exc:
-            click.echo(f"Error: {exc.describe((ctx.obj or {}).get('lang', 'en'))}", err=True)
+            lang = (ctx.obj or {}).get("lang", "en")
+            label = message("cli.error", lang)
+            click.echo(f"{label}{message('place.before_message', lang)}{exc.describe(lang)}",
+                       err=True)
             sys.exit(EXIT_INPUT)
         except GreenDCError as exc:
             click.echo(f"Error: {exc}", err=True)

@@ -268,6 +268,6 @@ def _formula_cells(book, sheet: str, keys: dict[str, ColumnSource]) -> list[Find
     if not refs:
         return []
     return [Finding("formula_without_value", "error",
-                    Place(sheet=sheet, column=", ".join(refs[:10])
-                          + (f" … ({len(refs)} cells)" if len(refs) > 10 else "")),
-                    {"count": len(refs)})]
+                    Place(sheet=sheet),
+                    {"count": len(refs), "cells": ", ".join(refs[:10])
+                     + (" …" if len(refs) > 10 else "")})]
