@@ -221,6 +221,10 @@ def assess_submission(sub: Submission, options: Options | None = None) -> Assess
     energy = aggregate.boundary_energy(sub.energy, fuel_factors)
     totals = aggregate.totals(energy)
     result.energy = {energy_key(k): v for k, v in totals.items()}
+    used = aggregate.consumption(energy)
+    if used["periods"] > len(aggregate.complete(energy)):  # months without IT energy: used too
+        result.energy.update(facility_all_periods_kwh=used[FACILITY],
+                             periods_without_it=used["periods"] - len(aggregate.complete(energy)))
     result.monthly = aggregate.monthly(energy)
     if sub.granularity not in ("monthly", "irregular"):
         result.daily = aggregate.daily(energy)

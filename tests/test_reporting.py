@@ -140,8 +140,8 @@ def test_a_site_no_built_in_pack_covers_is_not_asked_for_its_country():
         assert said in html and "--criteria" in html
         assert ("Country, Province" not in html) and ("填写国家、省份" not in html)
     bare = assess_submission(Submission.from_frame(energy, {}))
-    for lang, said in (("en", "No facility information was given"),
-                       ("zh", "未提供数据中心基本信息")):
+    for lang, said, measures in (("en", "No facility information was given", "Measures sheet"),
+                                 ("zh", "未提供数据中心基本信息", "“节能措施”表")):
         html = render_html(bare, lang)
-        assert said in html
+        assert said in html and measures in html
         assert re.search(r'<section id="facility">\s*<h2>[^<]+</h2>\s*<table>', html) is None

@@ -67,6 +67,8 @@ def test_a_month_with_facility_energy_and_no_it_stays_out_of_the_ratio():
     factor = result.metrics["co2_t"]["basis"]["grid_factor"]["value"]
     assert result.metrics["co2_t"]["value"] == pytest.approx(sum(facility) * factor / 1000)
     assert result.metrics["co2_t"]["basis"]["periods_without_it"] == 1
+    assert result.energy["facility_all_periods_kwh"] == pytest.approx(sum(facility))
+    assert result.energy["facility_kwh"] == pytest.approx(sum(facility) - facility[6])
     # CUE is a ratio: the eleven months with IT energy only
     assert result.metrics["cue_kgco2_per_kwh"]["value"] == pytest.approx(1.2 * factor)
 

@@ -44,6 +44,10 @@ def text_summary(assessment: Assessment, lang: str = "en") -> str:
         say("energy", facility=assessment.energy["facility_kwh"] / 1000,
             it=assessment.energy["it_kwh"] / 1000),
     ]
+    if "facility_all_periods_kwh" in assessment.energy:
+        lines.append(say("energy_all_periods",
+                         facility=assessment.energy["facility_all_periods_kwh"] / 1000,
+                         n=assessment.energy["periods_without_it"]))
     shown = [f"{metric_label(name, assessment.metrics[name], lang)} "
              f"{format_metric(assessment.metrics[name])}"
              for name in SHOWN if assessment.metrics[name]["value"] is not None]

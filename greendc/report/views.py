@@ -118,6 +118,11 @@ def energy_rows(result: dict[str, Any], lang: str) -> list[tuple[str, float, str
             source = result["input"]["columns"].get(column.name, {}).get("header", "")
             rows.append((column.zh if lang == "zh" else column.en, result["energy"][key],
                          column.unit or "", source))
+    if "facility_all_periods_kwh" in result["energy"]:  # the year's use, as tce and CO2 count it
+        rows.insert(1, (message("report.facility_all_periods", lang,
+                                n=result["energy"]["periods_without_it"]),
+                        result["energy"]["facility_all_periods_kwh"], "kWh",
+                        rows[0][3] if rows else ""))
     return rows
 
 
