@@ -18,7 +18,7 @@ import pandas as pd
 
 from greendc import validation
 from greendc.criteria import Facts, PackResult, default_packs, evaluate, load_pack
-from greendc.criteria.evaluate import assumed_conditions
+from greendc.criteria.conditions import assumed_conditions
 from greendc.criteria.thresholds import failed_targets
 from greendc.errors import InputError
 from greendc.findings import Finding, Place, errors

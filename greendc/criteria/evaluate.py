@@ -8,24 +8,20 @@ and a hint of what would change the outcome.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from greendc.criteria import inputs
+from greendc.criteria.conditions import applies, in_force, matches
 from greendc.criteria.inputs import Facts
-from greendc.criteria.loading import Pack, Rule, builtin_packs, load_pack
+from greendc.criteria.loading import Pack, Rule
 from greendc.criteria.thresholds import PUE_LIKE
 from greendc.criteria.words import (
     Text,
-    field_words,
     metric_words,
     provisional_words,
-    value_words,
-    words,
 )
-from greendc.reference.messages import LANGS, plain_number
-from greendc.reference.places import place_key
+from greendc.reference.messages import plain_number
 
 
 @dataclass
@@ -80,58 +76,6 @@ class PackResult:
         }
 
 
-def _matches(value: Any, op: str, target: Any) -> bool:
-    if op in ("in", "not_in"):
-        targets = {place_key(t) if isinstance(t, str) else t for t in target}
-        hit = (place_key(value) if isinstance(value, str) else value) in targets
-        return hit if op == "in" else not hit
-    if op in ("before", "after"):
-        when = dt.date.fromisoformat(str(value)[:10])
-        limit = target if isinstance(target, dt.date) else dt.date.fromisoformat(str(target))
-        return when < limit if op == "before" else when > limit
-    if isinstance(target, str) and isinstance(value, str):
-        value, target = place_key(value), place_key(target)
-    return {"==": value == target, "!=": value != target, "<": value < target,
-            "<=": value <= target, ">": value > target, ">=": value >= target}[op]
-
-
-def _applies(conditions: dict[str, Any], facts: Facts) -> tuple[bool | None, Text | None]:
-    """(True/False, reason) or (None, reason) when a field it needs is not given.
-
-    A condition marked ``if_missing = "assume_met"`` holds when its field is not given; the
-    reason then says what was assumed (True, reason).
-    """
-    assumed = None
-    for name, test in conditions.items():
-        (op, target), = ((k, v) for k, v in test.items() if k != "if_missing")
-        value = facts.field(name)
-        if value is None and test.get("if_missing") == "assume_met":
-            assumed = Text("assumed_condition", {"field": field_words(name),
-                                                 "op": words(f"label.op.{op}"),
-                                                 "target": value_words(name, target)})
-            continue
-        if value is None:
-            return None, Text("unknown_condition", {"field": field_words(name)})
-        if not _matches(value, op, target):
-            targets = target if isinstance(target, list) else [target]
-            shown = {lang: "、".join(value_words(name, t)[lang] for t in targets) if lang == "zh"
-                     else ", ".join(value_words(name, t)[lang] for t in targets)
-                     for lang in LANGS}
-            return False, Text("condition_not_met", {"field": field_words(name),
-                                                     "op": words(f"label.op.{op}"),
-                                                     "target": shown,
-                                                     "value": value_words(name, value)})
-    return True, assumed
-
-
-def _in_force(rule_from: dt.date | None, rule_to: dt.date | None, facts: Facts) -> Text | None:
-    if rule_from and facts.date < rule_from:
-        return Text("not_yet_in_force", {"date": rule_from.isoformat()})
-    if rule_to and facts.date > rule_to:
-        return Text("no_longer_in_force", {"date": rule_to.isoformat()})
-    return None
-
-
 def _max_points(rule: Rule) -> float | None:
     if rule.operator == "linear_score":
         return rule.points
@@ -145,7 +89,7 @@ def _compare(op: str, observed: Any, required: Any) -> bool:
         return required[0] <= observed <= required[1]
     if op == "in":
         return observed in required
-    return _matches(observed, op, required)
+    return matches(observed, op, required)
 
 
 def _margin(op: str, observed: Any, required: Any) -> float | None:
@@ -197,13 +141,13 @@ def evaluate_rule(rule: Rule, facts: Facts) -> RuleFinding:
         with the observed and required values, margin, score, reason and hint.
     """
     window = f"{facts.period['start']}/{facts.period['end']}"
-    stale = _in_force(rule.effective_from, rule.effective_to, facts)
+    stale = in_force(rule.effective_from, rule.effective_to, facts)
     if stale:
         return RuleFinding(rule, "not_applicable", reason=stale, window=window)
-    applies, why = _applies(rule.applies_when, facts)
-    if applies is False:
+    holds, why = applies(rule.applies_when, facts)
+    if holds is False:
         return RuleFinding(rule, "not_applicable", reason=why, window=window)
-    if applies is None:
+    if holds is None:
         return RuleFinding(rule, "insufficient_data", reason=why, window=window)
     assumption = why  # a condition assumed met for want of its field, or None
     if rule.kind == "declared":
@@ -246,9 +190,7 @@ def evaluate_rule(rule: Rule, facts: Facts) -> RuleFinding:
                               margin=_margin(rule.operator, observed, required), window=window,
                               hint=_hint(rule, verdict, observed, required, facts))
     if partial:
-        finding.verdict = "insufficient_data"
-        finding.reason = Text("partial_year", {"reason": provisional_words(basis)})
-        finding.score = None
+        _hold(finding, "partial_year", {"reason": provisional_words(basis)})
     if assumption is not None and finding.reason is None:
         finding.reason = assumption
     other_year = inputs.parameter_year(rule, facts)
@@ -259,22 +201,43 @@ def evaluate_rule(rule: Rule, facts: Facts) -> RuleFinding:
             finding.hint = other_year
         finding.confidence = "secondary" if rule.confidence == "confirmed" else None
     if basis.get("shares_confidence") == "unverified" and finding.verdict == "pass":
-        # RM1 weighted by operating-hour shares the submitter declared (GB 40879 takes them from
-        # its Annex B by region, which greendc does not hold): a pass rests on a declaration.
-        finding.verdict = "declared"
-        finding.reason = Text("declared_shares", {"value": observed,
-                                                  "metered": basis.get("metered_ratio")})
-        finding.hint = Text("declared_shares_hint")
-        finding.confidence = "unverified"
-    if basis.get("netted_bound") and finding.verdict == "pass":  # a bound cannot pass
-        finding.verdict = "insufficient_data"
-        finding.reason = Text("netted_bound")
-        finding.score = None
-    if basis.get("implausible"):  # a value no data centre can have: never graded
-        finding.verdict = "insufficient_data"
-        finding.reason = Text("implausible")
-        finding.score = None
+        _hold(finding, "declared_shares", {"value": observed,
+                                           "metered": basis.get("metered_ratio")})
+    if basis.get("netted_bound") and finding.verdict == "pass":
+        _hold(finding, "netted_bound")
+    if basis.get("implausible"):
+        _hold(finding, "implausible")
     return finding
+
+
+# Figures the metric's basis marks as unfit to pass: the verdict each leaves, whether the score
+# stands, and the hint and confidence it sets.  A later hold overrides an earlier one.
+HOLDS: dict[str, dict[str, Any]] = {
+    # a yearly figure from less than a year (or one RM1 the meters contradict)
+    "partial_year": {"verdict": "insufficient_data"},
+    # RM1 weighted by operating-hour shares the submitter declared (GB 40879 takes them from its
+    # Annex B by region, which greendc does not hold): a pass rests on a declaration
+    "declared_shares": {"verdict": "declared", "keeps_score": True,
+                        "hint": "declared_shares_hint", "confidence": "unverified"},
+    # generation netted against use over days or months: REF is an upper bound, which can fail
+    # a minimum but never pass one
+    "netted_bound": {"verdict": "insufficient_data"},
+    # a value no data centre can have: never graded, whichever way it falls
+    "implausible": {"verdict": "insufficient_data"},
+}
+
+
+def _hold(finding: RuleFinding, code: str, params: dict[str, Any] | None = None) -> None:
+    """Keep ``finding`` from grading, for the reason ``code`` of :data:`HOLDS` (in place)."""
+    hold = HOLDS[code]
+    finding.verdict = hold["verdict"]
+    finding.reason = Text(code, params or {})
+    if not hold.get("keeps_score"):
+        finding.score = None
+    if "hint" in hold:
+        finding.hint = Text(hold["hint"])
+    if "confidence" in hold:
+        finding.confidence = hold["confidence"]
 
 
 def _surcharge(rule: Rule, observed: float, facts: Facts, window: str) -> RuleFinding:
@@ -310,10 +273,10 @@ def evaluate(pack: Pack, facts: Facts) -> PackResult:
         The findings of every rule (none when the pack does not apply), the verdict (from the
         gate rules), the score of the score rules [points] and the lowest grade number passed.
     """
-    stale = _in_force(pack.effective_from, pack.effective_to, facts)
-    applies, why = (False, stale) if stale else _applies(pack.applies_when, facts)
-    if applies is not True:
-        return PackResult(pack, "not_applicable" if applies is False else "insufficient_data",
+    stale = in_force(pack.effective_from, pack.effective_to, facts)
+    holds, why = (False, stale) if stale else applies(pack.applies_when, facts)
+    if holds is not True:
+        return PackResult(pack, "not_applicable" if holds is False else "insufficient_data",
                           [], reason=why)
     findings = [evaluate_rule(rule, facts) for rule in pack.rules]
     gates = [f for f in findings if f.rule.kind == "gate"]
@@ -341,52 +304,3 @@ def evaluate(pack: Pack, facts: Facts) -> PackResult:
     if graded and any(f.verdict == "insufficient_data" for f in graded):
         grade = None
     return PackResult(pack, verdict, findings, score=score, max_score=max_score, grade=grade)
-
-
-def assumed_conditions(results: list[PackResult], facts: Facts) -> dict[str, list[str]]:
-    """Facility fields a verdict was reached without: each ``if_missing = "assume_met"``
-    condition whose field is not given, with the packs whose rules assumed it.
-
-    Parameters
-    ----------
-    results : the packs' results on one facility
-    facts : the facility's fields
-
-    Returns
-    -------
-    dict
-        Field name -> (what was assumed, in words; ids of the packs whose rules assumed it).
-    """
-    out: dict[str, tuple[Text, list[str]]] = {}
-    for result in results:
-        for finding in result.findings:
-            if finding.verdict == "not_applicable":
-                continue
-            for name, test in finding.rule.applies_when.items():
-                if test.get("if_missing") == "assume_met" and facts.field(name) is None:
-                    _, said = _applies({name: test}, facts)
-                    packs = out.setdefault(name, (said, []))[1]
-                    if result.pack.id not in packs:
-                        packs.append(result.pack.id)
-    return out
-
-
-def default_packs(facts: Facts) -> list[str]:
-    """Packs that apply by location: each built-in pack's ``default_for`` conditions.
-
-    Parameters
-    ----------
-    facts : Facts
-        The facility's fields (country, province ...) are read.
-
-    Returns
-    -------
-    list of str
-        Ids of the built-in packs with ``default_for`` conditions that all hold.
-    """
-    chosen = []
-    for pack_id in builtin_packs():
-        pack = load_pack(pack_id)
-        if pack.default_for and _applies(pack.default_for, facts)[0] is True:
-            chosen.append(pack_id)
-    return chosen

@@ -1,0 +1,119 @@
+"""Where a pack or a rule applies: its conditions on the facility and its dates in force.
+
+``applies_when`` and ``default_for`` are tables of conditions on facility fields (``country``,
+``commissioning_date`` ...); a condition may be assumed met when its field is not given
+(``if_missing = "assume_met"``), and the assumption is then named.  These functions read a
+:class:`~greendc.criteria.inputs.Facts` and know nothing of metrics or verdicts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from greendc.criteria.inputs import Facts
+from greendc.criteria.loading import builtin_packs, load_pack
+from greendc.criteria.words import Text, field_words, value_words, words
+from greendc.reference.messages import LANGS
+from greendc.reference.places import place_key
+
+
+def matches(value: Any, op: str, target: Any) -> bool:
+    if op in ("in", "not_in"):
+        targets = {place_key(t) if isinstance(t, str) else t for t in target}
+        hit = (place_key(value) if isinstance(value, str) else value) in targets
+        return hit if op == "in" else not hit
+    if op in ("before", "after"):
+        when = dt.date.fromisoformat(str(value)[:10])
+        limit = target if isinstance(target, dt.date) else dt.date.fromisoformat(str(target))
+        return when < limit if op == "before" else when > limit
+    if isinstance(target, str) and isinstance(value, str):
+        value, target = place_key(value), place_key(target)
+    return {"==": value == target, "!=": value != target, "<": value < target,
+            "<=": value <= target, ">": value > target, ">=": value >= target}[op]
+
+
+def applies(conditions: dict[str, Any], facts: Facts) -> tuple[bool | None, Text | None]:
+    """(True/False, reason) or (None, reason) when a field it needs is not given.
+
+    A condition marked ``if_missing = "assume_met"`` holds when its field is not given; the
+    reason then says what was assumed (True, reason).
+    """
+    assumed = None
+    for name, test in conditions.items():
+        (op, target), = ((k, v) for k, v in test.items() if k != "if_missing")
+        value = facts.field(name)
+        if value is None and test.get("if_missing") == "assume_met":
+            assumed = Text("assumed_condition", {"field": field_words(name),
+                                                 "op": words(f"label.op.{op}"),
+                                                 "target": value_words(name, target)})
+            continue
+        if value is None:
+            return None, Text("unknown_condition", {"field": field_words(name)})
+        if not matches(value, op, target):
+            targets = target if isinstance(target, list) else [target]
+            shown = {lang: "、".join(value_words(name, t)[lang] for t in targets) if lang == "zh"
+                     else ", ".join(value_words(name, t)[lang] for t in targets)
+                     for lang in LANGS}
+            return False, Text("condition_not_met", {"field": field_words(name),
+                                                     "op": words(f"label.op.{op}"),
+                                                     "target": shown,
+                                                     "value": value_words(name, value)})
+    return True, assumed
+
+
+def in_force(rule_from: dt.date | None, rule_to: dt.date | None, facts: Facts) -> Text | None:
+    if rule_from and facts.date < rule_from:
+        return Text("not_yet_in_force", {"date": rule_from.isoformat()})
+    if rule_to and facts.date > rule_to:
+        return Text("no_longer_in_force", {"date": rule_to.isoformat()})
+    return None
+
+
+def assumed_conditions(results: list[Any], facts: Facts) -> dict[str, list[str]]:
+    """Facility fields a verdict was reached without: each ``if_missing = "assume_met"``
+    condition whose field is not given, with the packs whose rules assumed it.
+
+    Parameters
+    ----------
+    results : the packs' results on one facility (:class:`~greendc.criteria.evaluate.PackResult`)
+    facts : the facility's fields
+
+    Returns
+    -------
+    dict
+        Field name -> (what was assumed, in words; ids of the packs whose rules assumed it).
+    """
+    out: dict[str, tuple[Text, list[str]]] = {}
+    for result in results:
+        for finding in result.findings:
+            if finding.verdict == "not_applicable":
+                continue
+            for name, test in finding.rule.applies_when.items():
+                if test.get("if_missing") == "assume_met" and facts.field(name) is None:
+                    _, said = applies({name: test}, facts)
+                    packs = out.setdefault(name, (said, []))[1]
+                    if result.pack.id not in packs:
+                        packs.append(result.pack.id)
+    return out
+
+
+def default_packs(facts: Facts) -> list[str]:
+    """Packs that apply by location: each built-in pack's ``default_for`` conditions.
+
+    Parameters
+    ----------
+    facts : Facts
+        The facility's fields (country, province ...) are read.
+
+    Returns
+    -------
+    list of str
+        Ids of the built-in packs with ``default_for`` conditions that all hold.
+    """
+    chosen = []
+    for pack_id in builtin_packs():
+        pack = load_pack(pack_id)
+        if pack.default_for and applies(pack.default_for, facts)[0] is True:
+            chosen.append(pack_id)
+    return chosen
