@@ -19,6 +19,18 @@ from greendc.reference.places import place_key
 
 
 def matches(value: Any, op: str, target: Any) -> bool:
+    """Whether a facility's ``value`` meets one condition ``op target`` of a pack.
+
+    Parameters
+    ----------
+    value : the facility field's value (text compared by place name, dates as ISO text)
+    op : ``==``, ``!=``, ``<``, ``<=``, ``>``, ``>=``, ``in``, ``not_in``, ``before``, ``after``
+    target : the pack's value (a list for ``in`` and ``not_in``, a date for ``before``/``after``)
+
+    Returns
+    -------
+    bool
+    """
     if op in ("in", "not_in"):
         targets = {place_key(t) if isinstance(t, str) else t for t in target}
         hit = (place_key(value) if isinstance(value, str) else value) in targets
@@ -34,10 +46,22 @@ def matches(value: Any, op: str, target: Any) -> bool:
 
 
 def applies(conditions: dict[str, Any], facts: Facts) -> tuple[bool | None, Text | None]:
-    """(True/False, reason) or (None, reason) when a field it needs is not given.
+    """Whether all ``conditions`` (a pack's ``applies_when`` or ``default_for``) hold.
 
     A condition marked ``if_missing = "assume_met"`` holds when its field is not given; the
-    reason then says what was assumed (True, reason).
+    reason then says what was assumed.
+
+    Parameters
+    ----------
+    conditions : field name -> ``{op: target}`` (and optionally ``if_missing``)
+    facts : the facility's fields
+
+    Returns
+    -------
+    holds : bool or None
+        True, False, or None when a field a condition needs is not given.
+    reason : Text or None
+        Why not (False, None), or what was assumed (True); None when all hold as given.
     """
     assumed = None
     for name, test in conditions.items():
@@ -63,6 +87,18 @@ def applies(conditions: dict[str, Any], facts: Facts) -> tuple[bool | None, Text
 
 
 def in_force(rule_from: dt.date | None, rule_to: dt.date | None, facts: Facts) -> Text | None:
+    """Why a pack or rule is not in force at the end of the reporting period, or None.
+
+    Parameters
+    ----------
+    rule_from, rule_to : its first and last day in force (None: open)
+    facts : the assessment (its ``date``, the end of the reporting period)
+
+    Returns
+    -------
+    Text or None
+        ``not_yet_in_force`` or ``no_longer_in_force`` with the date; None when in force.
+    """
     if rule_from and facts.date < rule_from:
         return Text("not_yet_in_force", {"date": rule_from.isoformat()})
     if rule_to and facts.date > rule_to:
