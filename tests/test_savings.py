@@ -294,3 +294,25 @@ def test_held_out_error_catches_what_in_sample_nmbe_cannot():
     held_out = cross_validated(x, drift, blocks)
     assert abs(in_sample["nmbe"]) < 1e-12 and abs(held_out["nmbe"]) >= 0
     assert held_out["cv_rmse"] > in_sample["cv_rmse"]
+
+
+def test_a_winter_baseline_leaves_no_weather_blind_figure_for_a_whole_year():
+    # a measure adopted two months into the data: a January-February baseline (too short for a
+    # regression) against the whole of 2025; the IT-load-normalised ratio would book the
+    # summer's cooling as a loss (the audit saw -6.1 GWh against a true saving of +1.4 GWh)
+    steady = replace(synthetic.SiteModel(), freq="1h", it_start_kw=4300.0, it_end_kw=4300.0,
+                     measure_date="2024-03-01")
+    energy = synthetic.energy_table(steady)
+    sub = Submission.from_frame(energy, dict(synthetic.DEMO_FACILITY), name="winter")
+    sub.measures = [{"row": 2, "technology": "AI制冷优化控制", "adoption_date": "2024-03-01",
+                     "scope": "cooling", "declared_savings_kwh": 1_000_000.0}]
+    entry = assess_submission(sub).savings["measures"][0]
+    daily = energy["outdoor_temp_degc"].resample("D").mean()
+    base, rep = daily.loc["2024-01":"2024-02"], daily.loc["2025"]
+    outside = ((rep < base.min()) | (rep > base.max())).mean()
+    assert outside > 0.5  # computed here from the two windows' temperatures
+    assert entry["methods"]["weather_outside_share"] == pytest.approx(outside)
+    assert entry["methods"]["pue_normalised"]["kwh"] < 0  # what would have been the headline
+    assert entry["method"] == "unverified" and entry["kwh"] is None
+    assert entry["choice"] == {"code": "weather_extrapolates", "share": pytest.approx(outside)}
+    assert "declared_unverifiable" in {n["code"] for n in entry["note_codes"]}

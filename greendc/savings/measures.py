@@ -13,7 +13,7 @@ import pandas as pd
 
 from greendc.metrics import aggregate
 from greendc.reference.messages import message
-from greendc.reference.names import COOLING, DC, IT
+from greendc.reference.names import COOLING, DC, IT, TEMPERATURE
 from greendc.reference.settings import setting
 from greendc.savings.catalogue import SUBSYSTEM_COLUMNS, Technology, identify
 from greendc.savings.money import add_money
@@ -94,6 +94,11 @@ def measured_methods(energy: pd.DataFrame, adopted: pd.Timestamp, reporting: tup
                                              *_arrays(rep, COOLING)[::-1], scale)}
     low, high = base[IT].min(), base[IT].max()
     out["load_outside_share"] = float(((rep[IT] < low) | (rep[IT] > high)).mean())
+    if TEMPERATURE in table and base[TEMPERATURE].notna().any():
+        low, high = base[TEMPERATURE].min(), base[TEMPERATURE].max()
+        temps = rep[TEMPERATURE].dropna()
+        out["weather_outside_share"] = (float(((temps < low) | (temps > high)).mean())
+                                        if len(temps) else 0.0)
     minimum = setting("savings", "min_baseline_days" if resolution == "daily"
                       else "min_baseline_months")
     if len(base) >= minimum:
@@ -275,16 +280,21 @@ def _choose_measured(entry: dict[str, Any]) -> None:
     methods = entry["methods"]
     regression = methods.get("regression")
     simpler = [name for name in ("subsystem", "pue_normalised") if name in methods]
+    limit = setting("savings", "max_outside_share")
     load_share = methods.get("load_outside_share", 0.0)
-    if simpler and load_share > setting("savings", "max_outside_share"):
-        # every method was fitted on another load: none can be verified
+    weather_share = methods.get("weather_outside_share", 0.0)
+    if simpler and (load_share > limit or weather_share > limit):
+        # every method was fitted on another load, or on other weather (the weather-blind
+        # ratios would count a hotter year's cooling as a loss): none can be verified
+        code, share = (("all_extrapolate", load_share) if load_share > limit
+                       else ("weather_extrapolates", weather_share))
         entry.update(method="unverified", uncertainty={"reason": "unverified"},
-                     choice={"code": "all_extrapolate", "share": load_share})
+                     choice={"code": code, "share": share})
         if entry.get("declared_kwh"):
             _note(entry, "declared_unverifiable")
         return
     share = regression["outside_baseline_share"] if regression else 0.0
-    extrapolates = share > setting("savings", "max_outside_share")
+    extrapolates = share > limit
     failed = regression["acceptance"]["failed"] if regression else []
     fits = bool(regression) and not extrapolates and failed in ([], ["fraction_68"])
     if regression is None:
