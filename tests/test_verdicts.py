@@ -73,6 +73,24 @@ def test_a_month_with_facility_energy_and_no_it_stays_out_of_the_ratio():
     assert result.metrics["cue_kgco2_per_kwh"]["value"] == pytest.approx(1.2 * factor)
 
 
+def test_thirteen_months_undeclared_are_assessed_over_the_last_twelve():
+    # the stranger's workbook: January 2025 to January 2026, no reporting period declared;
+    # over thirteen months PUE is 1.298 (a pass at 1.30), over any year it is above 1.30
+    months = pd.date_range("2025-01-01", periods=13, freq="MS", name="period_start")
+    it = [1_000_000.0] * 13
+    facility = [1_200_000.0] + [1_306_000.0] * 12
+    energy = pd.DataFrame({"facility_energy_kwh": facility, "it_energy_kwh": it}, index=months)
+    result = assess_submission(Submission.from_frame(energy, HEBEI))
+    assert sum(facility) / sum(it) < 1.30  # what the thirteen months gave
+    expected = sum(facility[1:]) / sum(it[1:])
+    assert result.metrics["pue"]["value"] == pytest.approx(expected)
+    assert result.period["start"] == "2025-02-01" and result.period["end"] == "2026-01-31"
+    said = next(f for f in result.findings if f.code == "reporting_period_last_year")
+    assert said.params["count"] == 1
+    assert pack(result, "cn-green-dc-2025").verdict != "pass"
+    assert pack(result, "gb40879-2021").grade == 3
+
+
 def test_both_meters_at_zero_is_not_coverage():
     facility, it = [1_200_000.0] * 12, [1_000_000.0] * 12
     facility[3] = it[3] = 0.0

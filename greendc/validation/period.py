@@ -80,15 +80,36 @@ def consecutive_months(sub: Submission) -> int:
 
 
 def select_reporting_period(sub: Submission) -> tuple[Submission, list[Finding]]:
-    """The submission restricted to its declared reporting period, and a finding for rows cut."""
-    if sub.energy.empty or not (sub.facility.get("reporting_period_start")
-                                or sub.facility.get("reporting_period_end")):
+    """The submission restricted to its reporting period, and a finding for rows cut.
+
+    The period is the declared one; without a declaration, data longer than a year are
+    assessed over their last twelve months (a PUE over thirteen months is no annual figure,
+    ISO/IEC 30134-2), the earlier rows kept for savings baselines.
+    """
+    if sub.energy.empty:
         return sub, []
+    if not (sub.facility.get("reporting_period_start")
+            or sub.facility.get("reporting_period_end")):
+        return _last_year(sub)
     start, end = reporting_window(sub)
     inside = ((sub.energy.index >= start) & (sub.energy.index < end))
     if inside.all():
         return sub, []
     finding = Finding("outside_reporting_period", "info", sub.place(
+        "period_start", np.flatnonzero(~inside)), {
+        "count": int((~inside).sum()), "start": stamp(start),
+        "end": stamp(end - pd.Timedelta(days=1))})
+    return sub.select(inside), [finding]
+
+
+def _last_year(sub: Submission) -> tuple[Submission, list[Finding]]:
+    """Undeclared period: the last twelve months of data longer than a year."""
+    end = sub.energy.index.max() + sub.step
+    start = end - pd.DateOffset(months=12)
+    inside = sub.energy.index >= start
+    if inside.all():
+        return sub, []
+    finding = Finding("reporting_period_last_year", "info", sub.place(
         "period_start", np.flatnonzero(~inside)), {
         "count": int((~inside).sum()), "start": stamp(start),
         "end": stamp(end - pd.Timedelta(days=1))})
