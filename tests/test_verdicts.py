@@ -293,8 +293,18 @@ def test_market_based_co2_equals_location_based_without_green_power():
     bought = assessed({"facility_energy_kwh": [1_200_000.0] * 12,
                        "it_energy_kwh": [1_000_000.0] * 12,
                        "green_purchase_kwh": [200_000.0] * 12})
-    expected = (14_400_000 - 2_400_000) * 0.6096 / 1000  # the residual mix after the purchase
+    # North China's location factor (0.6361, 2023) is above the national residual (0.6096):
+    # the rest of the grid electricity stays at the location factor, no credit beyond the
+    # purchase; in the South grid (0.4042) the residual mix is the higher and is used
+    expected = (14_400_000 - 2_400_000) * 0.6361 / 1000
     assert bought.metrics["co2_market_t"]["value"] == pytest.approx(expected)
+    assert "residual_floor" in bought.metrics["co2_market_t"]["basis"]
+    south = assessed({"facility_energy_kwh": [1_200_000.0] * 12,
+                      "it_energy_kwh": [1_000_000.0] * 12,
+                      "green_purchase_kwh": [200_000.0] * 12}, province="广东省", city="广州市")
+    assert south.metrics["co2_t"]["value"] == pytest.approx(14_400_000 * 0.4042 / 1000)
+    assert south.metrics["co2_market_t"]["value"] == pytest.approx(
+        (14_400_000 - 2_400_000) * 0.6096 / 1000)
 
 
 def test_scores_are_points_only_where_the_source_gives_them():

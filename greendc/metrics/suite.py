@@ -316,7 +316,9 @@ def _carbon(totals: dict[str, float], used: dict[str, float], fuel_columns: list
                     "grid_electricity_kwh": location["market_kwh"],
                     "green_electricity_kwh": location["green"], "fuel_co2_kg": location["fuel"],
                     "method": "(grid electricity - owned green electricity) x residual factor "
-                    "+ fuels"}
+                    "+ fuels", **({"residual_floor": "the national residual-mix factor is below "
+                                   "the location factor, which is used instead"}
+                                  if location["residual_floor"] else {})}
     out["co2_market_t"] = metric(location["market"] / 1000, "tCO2",
                                  {**market_basis, **extra})
     out["cue_market_kgco2_per_kwh"] = metric(
@@ -337,9 +339,14 @@ def _co2_kg(sums: dict[str, float], fuel_columns: list[str], grid: factors.Facto
     green = sums.get("green_purchase_kwh", 0.0)
     green = 0.0 if math.isnan(green) else green
     residual = factors.residual_factor(year) if green > 0 else grid
+    # The residual mix is the grid without the renewables others bought, so it is not below
+    # the grid's own average: a national residual under a regional location factor (0.6096
+    # against North China's 0.6361) would credit the site beyond its purchase.
+    floor = residual.value < grid.value
+    residual = grid if floor else residual
     market_kwh = max(grid_kwh - green, 0.0)
     return {"grid_kwh": grid_kwh, "fuel": fuel, "location": grid_kwh * grid.value + fuel,
             "green": green, "factor": residual, "market_kwh": market_kwh,
-            "market": market_kwh * residual.value + fuel}
+            "market": market_kwh * residual.value + fuel, "residual_floor": floor}
 
 
