@@ -53,6 +53,11 @@ def test_corpus_recognised_with_no_wrong_assignment(name):
     ("平均总功率（kW）", "facility_energy_kwh"),   # ... unless it says mean
     ("UPS输入电量", None),
     ("功率因数", None), ("IT负载率(%)", None), ("机柜数", None), ("最大需量(kW)", None),
+    # a bare renewable column is read as purchased (it then lowers no location-based CO2);
+    # generation says so
+    ("可再生能源(kWh)", "green_purchase_kwh"), ("Renewable energy (MWh)", "green_purchase_kwh"),
+    ("可再生能源发电量（kWh）", "onsite_renewable_kwh"),
+    ("Onsite renewable generation", "onsite_renewable_kwh"),
 ])
 def test_recognition_cases(header, role):
     assert recognise(header).role == role
