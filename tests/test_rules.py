@@ -198,7 +198,10 @@ def test_cn_green_dc_2025_pue_gate_at_threshold(pue, expected):
 def test_cn_green_dc_2025_gates_and_declared_items():
     result = evaluate(load_pack("cn-green-dc-2025"), facts())
     v = {f.rule.id: f.verdict for f in result.findings}
-    assert result.verdict == "conditional"  # measured gates pass; declared items remain
+    # every other measured gate passes, but Hebei's 2025 renewable weight is not held: a pass
+    # on the 2023 value is no pass, so the pack has no verdict (not "conditional")
+    assert v["renewable-share"] == "insufficient_data"
+    assert result.verdict == "insufficient_data"
     assert v["gbt44989-level-2"] == "declared" and v["servers-gb43630"] == "declared"
     assert v["hub-node"] == "not_applicable"  # commissioned 2021
     assert verdicts("cn-green-dc-2025", facts(commissioning_date="2023-05-01",
@@ -207,12 +210,18 @@ def test_cn_green_dc_2025_gates_and_declared_items():
                                          facts({"ref": 0.191, "rack_occupancy": 0.60,
                                                 "years_in_operation": 1.0},
                                                racks_installed=3000)).findings}
-    for rule_id in ("renewable-share", "occupancy", "stable-operation", "racks"):
+    for rule_id in ("occupancy", "stable-operation", "racks"):
         assert at[rule_id].verdict == "pass", rule_id
     share = at["renewable-share"]
     assert share.required == 0.190  # Hebei's 2023 non-hydro weight (the notice: wind and solar)
+    assert share.verdict == "insufficient_data"  # 0.191 clears 2023's 0.190, not 2025's
     assert "2023" in share.reason.render("en") and "2025" in share.reason.render("en")
     assert share.to_dict()["confidence"] == "secondary"  # another year's value: not confirmed
+    short = next(f for f in evaluate(load_pack("cn-green-dc-2025"),
+                                     facts({"ref": 0.10})).findings
+                 if f.rule.id == "renewable-share")
+    assert short.verdict == "fail"  # below the older value: the fail stands, naming the year
+    assert "2023" in short.reason.render("en")
     below = verdicts("cn-green-dc-2025", facts({"rack_occupancy": 0.5999}, racks_installed=2999))
     assert below["occupancy"] == "fail" and below["racks"] == "fail"
 
@@ -303,7 +312,7 @@ def test_hebei_pilot_is_a_composed_profile():
     included = [r for r in pack.rules if "/" in r.id]
     assert included and all(r.source["pack"] in r.id for r in included)
     result = evaluate(pack, facts())
-    assert result.verdict == "conditional"
+    assert result.verdict == "insufficient_data"  # the 2025 renewable weight is not held
     v = {f.rule.id: f.verdict for f in result.findings}
     assert v["focus-city"] == "pass" and v["jjj-zhangjiakou/pue"] == "pass"
     langfang = verdicts("hebei-pilot", facts(city="廊坊市"))
@@ -412,8 +421,9 @@ def test_demo_shows_grade_national_and_hebei_verdicts_with_evidence(hourly_xlsx,
     data = json.loads(result.stdout)
     packs = {c["pack"]: c for c in data["criteria"]}
     assert packs["gb40879-2021"]["grade"] == 2
-    assert packs["cn-green-dc-2025"]["verdict"] == "conditional"
-    assert packs["hebei-pilot"]["verdict"] == "conditional"
+    # the demo's year is 2025, whose Hebei renewable weight is not held: no verdict
+    assert packs["cn-green-dc-2025"]["verdict"] == "insufficient_data"
+    assert packs["hebei-pilot"]["verdict"] == "insufficient_data"
     for pack in packs.values():
         for finding in pack["findings"]:
             assert finding["source"].get("document"), finding["rule"]

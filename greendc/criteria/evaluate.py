@@ -195,7 +195,9 @@ def evaluate_rule(rule: Rule, facts: Facts) -> RuleFinding:
         finding.reason = assumption
     other_year = inputs.parameter_year(rule, facts)
     if other_year is not None:  # says which year, and is never 'confirmed'
-        if finding.reason is None:
+        if finding.verdict == "pass":  # a pass on a borrowed value is no pass
+            _hold(finding, "parameter_year_pass", other_year.params)
+        elif finding.reason is None:
             finding.reason = other_year
         else:
             finding.hint = other_year
@@ -215,6 +217,9 @@ def evaluate_rule(rule: Rule, facts: Facts) -> RuleFinding:
 HOLDS: dict[str, dict[str, Any]] = {
     # a yearly figure from less than a year (or one RM1 the meters contradict)
     "partial_year": {"verdict": "insufficient_data"},
+    # a parameter held for another year than the one assessed (a renewable weight): the value
+    # of the year assessed may be higher, so clearing the older one shows nothing
+    "parameter_year_pass": {"verdict": "insufficient_data"},
     # RM1 weighted by operating-hour shares the submitter declared (GB 40879 takes them from its
     # Annex B by region, which greendc does not hold): a pass rests on a declaration
     "declared_shares": {"verdict": "declared", "keeps_score": True,
