@@ -95,6 +95,8 @@ DOMAIN_GRID = {
     ("mee-nbs", "north_china", 2023): 0.6361,
     ("mee-nbs", "south", 2023): 0.4042,
     ("mee-nbs", "southwest", 2023): 0.2472,
+    ("mee-nbs-residual", "national", 2021): 0.5942,  # reproductions of announcement 2024-12
+    ("mee-nbs-residual", "national", 2022): 0.5856,  # reproductions of announcement 2024-33
     ("mee-nbs-residual", "national", 2023): 0.6096,
     ("carbon-market", "national", 2023): 0.5703,
     ("carbon-market", "national", 2024): 0.5703,
