@@ -530,3 +530,15 @@ def test_a_partial_years_no_verdict_says_why_in_both_languages():
                                       [1150.0, 1250, 1400, 1500, 1600], 1.40)
     grade = next(f for f in pack(far, "gb40879-2021").findings if f.rule.id == "grade-2")
     assert "1.400" in grade.reason.render("en")  # names the meters' ratio it differs from
+
+
+def test_an_existing_liquid_cooled_site_is_outside_gb40879s_scope():
+    # clause 1: new, renovated and expanded sites, and air-cooled modules with electric air
+    # conditioning; an existing liquid-cooled site is neither
+    energy = {"facility_energy_kwh": [1_150_000.0] * 12, "it_energy_kwh": [1_000_000.0] * 12}
+    existing = pack(assessed(energy, cooling_type="liquid"), "gb40879-2021")
+    assert existing.grade is None and existing.verdict != "pass"
+    assert {f.verdict for f in existing.findings} == {"not_applicable"}
+    assert "液冷" in existing.findings[0].reason.render("zh")
+    new = pack(assessed(energy, cooling_type="liquid", status="new"), "gb40879-2021")
+    assert new.grade == 1  # 1.15 <= 1.20: the first limb covers a new liquid-cooled site

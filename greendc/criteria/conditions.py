@@ -14,7 +14,7 @@ from typing import Any
 from greendc.criteria.inputs import Facts
 from greendc.criteria.loading import builtin_packs, load_pack
 from greendc.criteria.words import Text, field_words, value_words, words
-from greendc.reference.messages import LANGS
+from greendc.reference.messages import LANGS, message
 from greendc.reference.places import place_key
 
 
@@ -84,6 +84,34 @@ def applies(conditions: dict[str, Any], facts: Facts) -> tuple[bool | None, Text
                                                      "target": shown,
                                                      "value": value_words(name, value)})
     return True, assumed
+
+
+def excluded(conditions: dict[str, Any], facts: Facts) -> Text | None:
+    """Why the source leaves the facility out, when every one of ``conditions`` holds.
+
+    Parameters
+    ----------
+    conditions : a rule's ``excluded_when`` (field name -> ``{op: target}``)
+    facts : the facility's fields
+
+    Returns
+    -------
+    Text or None
+        ``excluded_scope`` naming the fields and their values; None when any condition does not
+        hold or its field is not given (the facility is then taken as in scope).
+    """
+    if not conditions:
+        return None
+    for name, test in conditions.items():
+        (op, target), = ((k, v) for k, v in test.items() if k != "if_missing")
+        value = facts.field(name)
+        if value is None or not matches(value, op, target):
+            return None
+    said = {lang: message("place.row_separator", lang).join(
+        message("rules.field_is", lang, field=field_words(name)[lang],
+                value=value_words(name, facts.field(name))[lang])
+        for name in conditions) for lang in LANGS}
+    return Text("excluded_scope", {"conditions": said})
 
 
 def in_force(rule_from: dt.date | None, rule_to: dt.date | None, facts: Facts) -> Text | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from greendc.criteria import inputs
-from greendc.criteria.conditions import applies, in_force, matches
+from greendc.criteria.conditions import applies, excluded, in_force, matches
 from greendc.criteria.inputs import Facts
 from greendc.criteria.loading import Pack, Rule
 from greendc.criteria.thresholds import PUE_LIKE
@@ -149,6 +149,9 @@ def evaluate_rule(rule: Rule, facts: Facts) -> RuleFinding:
         return RuleFinding(rule, "not_applicable", reason=why, window=window)
     if holds is None:
         return RuleFinding(rule, "insufficient_data", reason=why, window=window)
+    outside = excluded(rule.excluded_when, facts)
+    if outside is not None:
+        return RuleFinding(rule, "not_applicable", reason=outside, window=window)
     assumption = why  # a condition assumed met for want of its field, or None
     if rule.kind == "declared":
         return RuleFinding(rule, "declared", reason=Text("declared_only"), window=window,

@@ -36,7 +36,8 @@ PACK_KEYS = {"id", "version", "title_zh", "title_en", "description", "kind", "ju
              "default_for"}
 RULE_KEYS = {"id", "title_zh", "title_en", "metric", "operator", "threshold", "unit", "kind",
              "applies_when", "effective_from", "effective_to", "source", "confidence", "note",
-             "points", "bands", "tiers", "grade", "annual", "parameter", "hint_zh", "hint_en"}
+             "points", "bands", "tiers", "grade", "annual", "parameter", "hint_zh", "hint_en",
+             "excluded_when"}
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -53,6 +54,8 @@ class Rule:
     source: dict[str, str] = field(default_factory=dict)
     confidence: str = "confirmed"
     note: str = ""
+    # sites the source leaves out although applies_when holds: all these conditions at once
+    excluded_when: dict[str, Any] = field(default_factory=dict)
     points: float | None = None
     bands: tuple[dict[str, float], ...] = ()
     tiers: tuple[dict[str, float], ...] = ()
@@ -277,6 +280,7 @@ def _rule(spec: dict[str, Any], where: str, pack_source: dict[str, str],
         operator=operator, kind=spec["kind"], threshold=spec.get("threshold"),
         unit=spec.get("unit", ""),
         applies_when=_conditions(spec.get("applies_when", {}), where, what),
+        excluded_when=_conditions(spec.get("excluded_when", {}), where, what),
         effective_from=_date(spec.get("effective_from"), where, what, "effective_from"),
         effective_to=_date(spec.get("effective_to"), where, what, "effective_to"),
         source=spec.get("source") or dict(pack_source), confidence=confidence,
