@@ -318,3 +318,40 @@ def test_history_lists_an_unchanged_rerun_once_and_finds_the_last_batch_folder(
     monkeypatch.chdir(elsewhere)
     unknown = runner.invoke(main, ["history", "张北", "--lang", "en"])
     assert unknown.exit_code == 1 and "--output" in unknown.stderr
+
+
+def _operator_book(path: Path, city: str, months: int, pue: float) -> None:
+    """A monthly workbook as an operator types it: a facility sheet in Chinese, 12 or fewer
+    months, one PUE for every month."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "能耗数据"
+    sheet.append(["月份", "总用电量(kWh)", "IT设备用电量(kWh)"])
+    for m in range(1, months + 1):
+        it = 1_000_000 + 10_000 * m  # not a stuck meter
+        sheet.append([f"2025-{m:02d}", round(it * pue), it])
+    facility = book.create_sheet("基本信息")
+    for row in (("数据中心名称", f"{city} DC"), ("国家", "中国"), ("省份", "河北省"),
+                ("城市", city), ("投运日期", "2019-05-01"), ("建设状态", "既有"), ("机架数", 3200),
+                ("在用机架数", 2500), ("制冷方式", "水冷冷机")):
+        facility.append(list(row))
+    book.save(path)
+
+
+def test_overview_marks_provisional_pues_and_shows_only_limits_a_facility_was_judged_by(tmp_path):
+    box = tmp_path / "inbox"
+    box.mkdir()
+    _operator_book(box / "a.xlsx", "保定", 12, 1.25)
+    _operator_book(box / "b.xlsx", "保定市", 7, 1.28)  # a partial year: provisional
+    result = run_batch(box, tmp_path / "out", BatchOptions(jobs=1, lang="en"))
+    by_name = {r["name"]: r for r in result.records}
+    assert by_name["b.xlsx"]["provisional"] and not by_name["a.xlsx"]["provisional"]
+    rows = {r[0]: r for r in _summary_rows(tmp_path / "out")}
+    flags = rows["b.xlsx"][-3]  # ... flags, problems, report
+    assert "PUE provisional" in flags and "PUE provisional" not in (rows["a.xlsx"][-3] or "")
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert page.count(">provisional</small>") == 1
+    # the legend: limits some facility was judged by; no EnEfG, whose packs did not apply
+    assert "de-enefg" not in page and "1.3 cn-green-dc-2025" in page
+    assert "1.5 gb40879-2021" in page  # GB 40879's limit value, labelled by its pack
+    assert "保定</span>: 2" in page  # 保定 and 保定市 are one city

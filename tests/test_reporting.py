@@ -135,7 +135,7 @@ def test_a_site_no_built_in_pack_covers_is_not_asked_for_its_country():
                           index=months)
     result = assess_submission(Submission.from_frame(energy, {"country": "US", "city": "Ashburn"}))
     assert result.criteria == []  # DCOI is for federal sites: opt-in
-    for lang, said in (("en", "a site in US"), ("zh", "位于 US 的数据中心")):
+    for lang, said in (("en", "a site in United States"), ("zh", "位于 美国 的数据中心")):
         html = render_html(result, lang)
         assert said in html and "--criteria" in html
         assert ("Country, Province" not in html) and ("填写国家、省份" not in html)

@@ -315,6 +315,7 @@ def test_hebei_pilot_is_a_composed_profile():
     assert result.verdict == "insufficient_data"  # the 2025 renewable weight is not held
     v = {f.rule.id: f.verdict for f in result.findings}
     assert v["focus-city"] == "pass" and v["jjj-zhangjiakou/pue"] == "pass"
+    assert verdicts("hebei-pilot", facts(city="怀来县"))["focus-city"] == "pass"  # Zhangjiakou
     langfang = verdicts("hebei-pilot", facts(city="廊坊市"))
     assert langfang["jjj-zhangjiakou/pue"] == "not_applicable" and langfang["focus-city"] == "pass"
     assert evaluate(pack, facts(province="山西省")).verdict == "not_applicable"

@@ -277,3 +277,14 @@ def test_a_long_row_list_reads_as_one_phrase_in_zh():
     assert place.describe("zh") == "工作表“能耗数据”，第 2、3、4、5、6 行等（另有 7 行）"
     assert place.describe("en") == "sheet 能耗数据, rows 2, 3, 4, 5, 6 and 7 more"
     assert Place(rows=[3, 4]).describe("zh") == "第 3、4 行"
+
+
+@pytest.mark.parametrize("typed, code", [("中国", "CN"), ("中华人民共和国", "CN"), ("China", "CN"),
+                                         ("德国", "DE"), ("Deutschland", "DE"), ("USA", "US"),
+                                         ("Atlantis", "Atlantis")])
+def test_a_country_as_operators_write_it_is_its_code(typed, code):
+    # packs and factor tables name countries by ISO code: 国家 = 中国 once matched no pack
+    from greendc.reading.tables import parse_field
+    from greendc.reference.columns import fields
+
+    assert parse_field(fields("facility")["country"], typed) == (code, None)

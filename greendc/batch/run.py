@@ -25,6 +25,7 @@ from greendc.batch.inputs import SUBMISSION_SUFFIXES, Item, discover
 from greendc.batch.mapping import read_mapping_file
 from greendc.batch.outputs import atomic_write, safe_name, write_outputs
 from greendc.batch.pool import run_pool
+from greendc.criteria.thresholds import judged_pairs
 from greendc.errors import GreenDCError, InputError
 from greendc.reference.messages import message
 from greendc.reference.options import Options
@@ -166,7 +167,11 @@ def _assess_and_write(item: Item, sha256: str, reports: Path, options: BatchOpti
     record.update(status="valid", pue=data["metrics"]["pue"]["value"], report=html_path.name,
                   period=f"{data['period']['start']}/{data['period']['end']}",
                   provisional=data["metrics"]["pue"]["basis"]["provisional"],
-                  savings_kwh=(data.get("savings") or {}).get("total", {}).get("kwh_measured"))
+                  provisional_why={"code": data["metrics"]["pue"]["basis"].get("provisional_code"),
+                                   "params": data["metrics"]["pue"]["basis"].get(
+                                       "provisional_params") or {}},
+                  savings_kwh=(data.get("savings") or {}).get("total", {}).get("kwh_measured"),
+                  limits=[list(pair) for pair in judged_pairs(data["criteria"])])
 
 
 Task = tuple[Item, str, str, BatchOptions]
@@ -277,6 +282,8 @@ def _flag_duplicates(records: list[dict[str, Any]]) -> None:
             by_facility.setdefault(ident, []).append(r)
     for r in records:
         r["flags"] = []
+        if r.get("provisional"):  # a reviewer sorting by PUE must see it is not a year's
+            r["flags"].append({"kind": "provisional", **r.get("provisional_why", {})})
         twins = [n for n in by_sha.get(r["sha256"], []) if n != r["name"]]
         if twins:
             r["flags"].append({"kind": "same_content", "names": twins})

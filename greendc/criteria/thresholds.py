@@ -69,13 +69,33 @@ def judged_limits(criteria: list[dict[str, Any]], pue: float,
         In ascending order, labelled ``"1.25 pack-id"``.
     """
     found: dict[float, str] = {}
+    for value, pack in judged_pairs(criteria):
+        found.setdefault(value, f"{value:g} {pack}")
+    nearest = sorted(found.items(), key=lambda kv: abs(kv[0] - pue))[:limit]
+    return sorted(nearest)
+
+
+def judged_pairs(criteria: list[dict[str, Any]]) -> list[tuple[float, str]]:
+    """Every (PUE limit, pack id) a facility was judged against (a pass or a fail).
+
+    Parameters
+    ----------
+    criteria : the result's ``criteria`` section (JSON form)
+
+    Returns
+    -------
+    list of (threshold, pack id)
+        In the order of the packs and their rules, each pair once.
+    """
+    pairs: list[tuple[float, str]] = []
     for pack in criteria:
         for f in pack["findings"]:
             if f["verdict"] in ("pass", "fail") and is_pue_limit(f["metric"], f["operator"],
                                                                  f["required"]):
-                found.setdefault(float(f["required"]), f"{f['required']:g} {pack['pack']}")
-    nearest = sorted(found.items(), key=lambda kv: abs(kv[0] - pue))[:limit]
-    return sorted(nearest)
+                pair = (float(f["required"]), pack["pack"])
+                if pair not in pairs:
+                    pairs.append(pair)
+    return pairs
 
 
 def pack_limits(packs: list[Any]) -> list[tuple[float, str]]:

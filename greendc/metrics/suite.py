@@ -40,6 +40,7 @@ from greendc.reference.names import (
     SUBSYSTEMS,
 )
 from greendc.reference.options import Options
+from greendc.reference.places import country_name
 from greendc.reference.settings import setting
 
 
@@ -195,7 +196,9 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
         for name, unit in CARBON_METRICS.items():
             country = sub.facility.get("country")
             out[name] = metric(None, unit, dict(annual),
-                               "no_grid_factor" if country else "no_location", country=country)
+                               "no_grid_factor" if country else "no_location", country=country,
+                               **({f"country_{lang}": country_name(country, lang)
+                                   for lang in ("en", "zh")} if country else {}))
     else:
         out.update(_carbon(totals, used, fuel_columns, grid, it, annual, year, extra))
 

@@ -16,6 +16,7 @@ from greendc.reference import units
 from greendc.reference.columns import Field, bool_spellings, field_index, fields
 from greendc.reference.messages import LANGS, message
 from greendc.reference.names import name_variants, normalise
+from greendc.reference.places import country_code
 
 Grid = list[tuple[int, list[Any]]]
 _VALUE_HEADERS = {"值", "value", "数值", "填报值", "填报内容", "内容"}
@@ -50,15 +51,16 @@ def parse_field(spec: Field, value: object) -> tuple[Any, Problem | None]:
     Parameters
     ----------
     spec : Field
-        The field: its ``type`` (text, number, integer, date, bool or enum), bounds and choices.
+        The field: its ``type`` (text, country, number, integer, date, bool or enum), bounds
+        and choices.
     value : object
         The cell as read (str, float, bool, datetime, None or a formula without a result).
 
     Returns
     -------
     value : object
-        str, float, int, ISO date str, bool or the canonical enum value; None when the cell is
-        blank or has a problem.
+        str, float, int, ISO date str, bool, the canonical enum value or an ISO country code;
+        None when the cell is blank or has a problem.
     problem : (str, dict) or None
         What is wrong with the cell as a catalogue key and its values (see
         :func:`problem_words`); None when it is fine or blank.
@@ -67,6 +69,9 @@ def parse_field(spec: Field, value: object) -> tuple[Any, Problem | None]:
         return None, ("formula", {})
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, None
+    if spec.type == "country":  # a known name becomes its ISO code; other text stays
+        text = str(value).strip()
+        return country_code(text) or text, None
     if spec.type == "text":
         if isinstance(value, float) and value.is_integer():
             return str(int(value)), None

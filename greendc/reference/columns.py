@@ -17,7 +17,7 @@ from greendc.errors import ConfigError
 from greendc.reference.loading import load_toml
 from greendc.reference.names import alias_index, normalise
 
-FIELD_TYPES = ("text", "enum", "date", "number", "integer", "bool")
+FIELD_TYPES = ("text", "country", "enum", "date", "number", "integer", "bool")
 SMALL_TABLE_NAMES = ("measures", "meters", "operating_points")  # record tables besides Facility
 COLUMN_KINDS = ("time", "energy", "water", "fuel_volume", "gas_volume", "temperature")
 Aliases = tuple[tuple[str, tuple[str, ...]], ...]  # (role, extra header names) pairs

@@ -53,3 +53,30 @@ def place_key(text: Any) -> str | None:
         if key.endswith(suffix) and len(key) > len(suffix):
             return key[: -len(suffix)]
     return key
+
+
+@cache
+def _country_index() -> dict[str, str]:
+    """normalised country name or code -> ISO 3166-1 alpha-2 code."""
+    index: dict[str, str] = {}
+    for code, spec in load_toml("countries.toml")["codes"].items():
+        for name in (code, spec["zh"], spec["en"], *spec["names"]):
+            index[normalise(name)] = code
+    return index
+
+
+def country_code(text: Any) -> str | None:
+    """The ISO code of a country as an operator writes it (中国, China, CN ...), or None.
+
+    >>> country_code("中华人民共和国"), country_code("Deutschland"), country_code("Atlantis")
+    ('CN', 'DE', None)
+    """
+    if not text:
+        return None
+    return _country_index().get(normalise(text))
+
+
+def country_name(code: Any, lang: str) -> str:
+    """A country's name in ``lang`` for its code; other text as given."""
+    spec = load_toml("countries.toml")["codes"].get(str(code or ""))
+    return spec[lang] if spec else str(code or "")

@@ -11,12 +11,22 @@ from greendc.criteria.loading import load_pack
 from greendc.criteria.thresholds import pack_limits
 from greendc.errors import GreenDCError
 from greendc.reference.messages import message, messages
+from greendc.reference.places import place_key
 from greendc.report import charts, views
 from greendc.report.html import environment, stylesheet
 
 
-def _limits(pack_ids: list[str]) -> list[tuple[float, str]]:
-    """PUE limits of the packs checked in the batch (a user's pack file may since be gone)."""
+def _limits(pack_ids: list[str], records: list[dict[str, Any]]) -> list[tuple[float, str]]:
+    """PUE limits some facility of the batch was judged against, each with every pack that
+    judged by it; for records of older runs, without them, the limits the packs state (a
+    user's pack file may since be gone)."""
+    judged: dict[float, list[str]] = {}
+    for record in records:
+        for value, pack in record.get("limits") or []:
+            if pack not in judged.setdefault(float(value), []):
+                judged[float(value)].append(pack)
+    if any("limits" in r for r in records):
+        return [(value, f"{value:g} {', '.join(packs)}") for value, packs in sorted(judged.items())]
     packs = []
     for pack_id in pack_ids:
         try:
@@ -59,8 +69,11 @@ def render_index(result, packs: list[str], lang: str) -> str:
     records = result.records
     verdicts = {p: Counter(r["verdicts"].get(p, "not_checked") for r in records
                            if r["status"] == "valid") for p in packs}
-    cities = Counter((r["city"] or message("overview.no_city", lang)) for r in records
-                     if r["status"] == "valid")
+    spelled: dict[str | None, str] = {}  # 保定 and 保定市 are one city, shown as first written
+    for r in records:
+        if r["status"] == "valid":
+            spelled.setdefault(place_key(r["city"]), r["city"] or message("overview.no_city", lang))
+    cities = Counter(spelled[place_key(r["city"])] for r in records if r["status"] == "valid")
     values = [r["pue"] for r in records if r["pue"] is not None]
 
     def t(key: str, **values: Any) -> str:
@@ -74,7 +87,8 @@ def render_index(result, packs: list[str], lang: str) -> str:
     env = environment(None)
     return env.get_template("index.html.j2").render(
         t=t, lang_attr=message("report.lang_attr", lang), records=records, packs=packs,
-        verdicts=verdicts, cities=cities, histogram=histogram(values, _limits(packs), lang),
+        verdicts=verdicts, cities=cities,
+        histogram=histogram(values, _limits(packs, records), lang),
         total=len(records), valid=result.valid, invalid=result.invalid, css=Markup(stylesheet()),
         pack_titles={p: _title(p, lang) for p in packs}, problems=problems,
         status_text=lambda s: message(f"label.status.{s}", lang),
@@ -95,7 +109,11 @@ def _problem(problem: dict[str, Any] | str, lang: str) -> Markup:
 
 
 def flag_text(flag: dict[str, Any], lang: str) -> str:
-    """A batch's duplicate flag (``{"kind", "names"}``) in words of ``lang``."""
+    """A batch's flag in words of ``lang``: a provisional PUE (``{"kind", "code", "params"}``)
+    or a duplicate (``{"kind", "names"}``)."""
+    if flag["kind"] == "provisional":
+        why = message(f"reason.{flag['code']}", lang, **flag["params"]) if flag.get("code") else ""
+        return message("batch_files.flag_provisional", lang, reason=why)
     return message(f"batch_files.flag_{flag['kind']}", lang, names=", ".join(flag["names"]))
 
 

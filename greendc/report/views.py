@@ -17,6 +17,7 @@ from greendc.reference.columns import fields
 from greendc.reference.factors import fuels as fuel_table
 from greendc.reference.factors import grid_series
 from greendc.reference.messages import message, messages, stored_reason
+from greendc.reference.places import country_name
 from greendc.report.formatting import format_number, format_percent
 
 # Finding parameters that name one of greendc's own values: shown through their labels.
@@ -46,7 +47,7 @@ def no_criteria(result: dict[str, Any], lang: str) -> str:
     """Why no rule pack was checked: no location to choose by, or none built in for it."""
     country = str(result["facility"].get("country") or "").strip()
     if country:
-        return message("report.no_criteria_country", lang, country=country)
+        return message("report.no_criteria_country", lang, country=country_name(country, lang))
     return message("report.no_criteria", lang)
 
 
@@ -104,7 +105,10 @@ def facility_rows(result: dict[str, Any], lang: str) -> list[tuple[str, str]]:
             value = message("report.yes" if value else "report.no", lang)
         elif spec.type in ("number", "integer"):
             value = format_number(value, 0 if spec.type == "integer" else 2)
-        shown = f"{value} {spec.unit}".strip() if spec.unit and spec.type != "enum" else str(value)
+        elif spec.type == "country":
+            value = country_name(value, lang)
+        unit = message(f"label.unit.{spec.unit}", lang) if spec.unit == "racks" else spec.unit
+        shown = f"{value} {unit}".strip() if spec.unit and spec.type != "enum" else str(value)
         rows.append((spec.zh if lang == "zh" else spec.en, shown))
     return rows
 
