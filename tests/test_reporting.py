@@ -145,3 +145,11 @@ def test_a_site_no_built_in_pack_covers_is_not_asked_for_its_country():
         html = render_html(bare, lang)
         assert said in html and measures in html
         assert re.search(r'<section id="facility">\s*<h2>[^<]+</h2>\s*<table>', html) is None
+
+
+def test_compared_model_errors_print_apart():
+    from greendc.report.formatting import distinct_percents
+
+    assert distinct_percents(0.0182, 0.0179) == ("1.82 %", "1.79 %")  # was 1.8 % and 1.8 %
+    assert distinct_percents(0.25, 0.30) == ("25.0 %", "30.0 %")
+    assert distinct_percents(0.018, 0.018) == ("1.8 %", "1.8 %")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from greendc.reference.messages import message
-from greendc.report.formatting import format_number
+from greendc.report.formatting import distinct_percents, format_number
 from greendc.report.views import label
 
 
@@ -62,8 +62,8 @@ def _regression_lines(regression: dict[str, Any], lang: str) -> list[str]:
                                 else "report.not_acceptable", lang))]
     compared = regression.get("models_compared") or {}
     if "hourly" in compared:
-        lines.append(message("report.models_compared", lang, daily=compared.get("daily"),
-                             hourly=compared["hourly"]))
+        daily, hourly = distinct_percents(compared.get("daily"), compared["hourly"])
+        lines.append(message("report.models_compared", lang, daily=daily, hourly=hourly))
     return lines
 
 
@@ -168,7 +168,7 @@ def model_text(regression: dict[str, Any], lang: str) -> str:
         text += message("report.model_heating_point", lang, t=points["heating"])
     if points.get("cooling", regression.get("changepoint_degc")) is not None:
         text += message("report.model_changepoint", lang,
-                        t=points.get("cooling", regression.get("changepoint_degc")))
+                        t=points.get("cooling", regression.get("changepoint_degc")) + 0.0)
     return text
 
 

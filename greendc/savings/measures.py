@@ -317,8 +317,9 @@ def _choose_measured(entry: dict[str, Any]) -> None:
                  uncertainty=methods[chosen]["uncertainty"], choice=why)
     if not _within(methods[chosen]):
         _note(entry, "uncertain")
-    if chosen == "regression" and share > 0:
-        _note(entry, "outside_range", share=share)
+    if chosen == "regression" and share > 0:  # a share that rounds to 0.0 % still says so
+        _note(entry, "outside_range" if share >= setting("savings", "share_shown_min")
+              else "outside_range_few", share=share)
     if regression and not (fits or extrapolates):
         _note(entry, "regression_rejected")
     elif extrapolates:
