@@ -316,3 +316,14 @@ def test_a_winter_baseline_leaves_no_weather_blind_figure_for_a_whole_year():
     assert entry["method"] == "unverified" and entry["kwh"] is None
     assert entry["choice"] == {"code": "weather_extrapolates", "share": pytest.approx(outside)}
     assert "declared_unverifiable" in {n["code"] for n in entry["note_codes"]}
+
+
+def test_blank_temperature_cells_are_a_located_finding():
+    steady = replace(synthetic.SiteModel(), freq="1h", it_start_kw=4300.0, it_end_kw=4300.0)
+    energy = synthetic.energy_table(steady)
+    blank = energy.index[(energy.index >= "2025-03-01") & (energy.index < "2025-03-03")]
+    energy.loc[blank, "outdoor_temp_degc"] = np.nan  # 48 hourly cells left empty
+    result = assess_submission(Submission.from_frame(energy, dict(synthetic.DEMO_FACILITY)))
+    found = next(f for f in result.findings if f.code == "temperature_missing")
+    assert found.severity == "info" and found.params["count"] == len(blank) == 48
+    assert found.params["period"] == "2025-03-01"

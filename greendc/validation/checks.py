@@ -21,7 +21,7 @@ from greendc.findings import Finding, Place
 from greendc.reading.submission import Submission
 from greendc.reference.columns import is_summable
 from greendc.reference.messages import plain_number
-from greendc.reference.names import FACILITY, IT, SUBSYSTEMS
+from greendc.reference.names import FACILITY, IT, SUBSYSTEMS, TEMPERATURE
 from greendc.reference.settings import setting
 from greendc.validation.period import (
     consecutive_months,
@@ -57,6 +57,18 @@ def check_duplicates(sub: Submission) -> list[Finding]:
     count = int(sub.energy.index[dup].nunique())
     return [Finding("duplicate_period", "error", sub.place("period_start", np.flatnonzero(dup)),
                     {"count": count, "period": stamp(first)})]
+
+
+@check
+def check_temperature_gaps(sub: Submission) -> list[Finding]:
+    """Periods with energy but no outdoor temperature: savings models leave them out."""
+    if TEMPERATURE not in sub.energy or sub.energy[TEMPERATURE].isna().all():
+        return []  # an all-blank column is reported as blank
+    gap = (sub.energy[TEMPERATURE].isna() & sub.energy[FACILITY].notna()).to_numpy()
+    if not gap.any():
+        return []
+    return [Finding("temperature_missing", "info", sub.place(TEMPERATURE, np.flatnonzero(gap)),
+                    {"count": int(gap.sum()), "period": stamp(sub.energy.index[gap][0])})]
 
 
 @check
