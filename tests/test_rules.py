@@ -397,12 +397,13 @@ def test_us_dcoi(status, pue, rule, verdict):
 
 
 def test_default_packs_follow_the_location():
-    assert rules.default_packs(facts()) == ["cn-green-dc-2025", "gb40879-2021", "hebei-pilot",
-                                            "jjj-zhangjiakou"]
-    assert rules.default_packs(facts(city="廊坊市")) == ["cn-green-dc-2025", "gb40879-2021",
-                                                       "hebei-pilot"]
+    # the national plans' new-project limits are checked by default (not applicable to sites
+    # commissioned before them; a new site was once told 'pass' without them)
+    national = ["cn-action-plan-2024", "cn-green-dc-2025", "cn-ndrc-2021", "gb40879-2021"]
+    assert rules.default_packs(facts()) == [*national, "hebei-pilot", "jjj-zhangjiakou"]
+    assert rules.default_packs(facts(city="廊坊市")) == [*national, "hebei-pilot"]
     assert rules.default_packs(facts(province="北京市", city="北京市")) == [
-        "beijing-2024", "cn-green-dc-2025", "gb40879-2021"]
+        "beijing-2024", *national]
     assert rules.default_packs(facts(country="US", province=None, city="Denver")) == []
     # DCOI bound federal agencies and ended in 2019: never a default for a US site
     assert rules.default_packs(facts(country="DE", province=None, city="Frankfurt")) == [

@@ -299,6 +299,8 @@ def evaluate(pack: Pack, facts: Facts) -> PackResult:
         verdict = "not_applicable"
     elif gates:
         verdict = "pass"
+    elif findings and all(f.verdict == "not_applicable" for f in findings):
+        verdict = "not_applicable"  # advisory context none of which concerns this site
     else:
         verdict = "advisory"
     scored = [f for f in findings if f.rule.kind == "score" and f.verdict != "not_applicable"]
