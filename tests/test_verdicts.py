@@ -517,6 +517,14 @@ def test_monthly_generation_above_use_never_passes_a_renewable_rule():
         for f in c.findings:
             if f.rule.metric == "ref":
                 assert f.verdict != "pass", (c.pack.id, f.rule.id)
+    # the figures say what they are wherever they are shown (the stranger saw plain numbers)
+    assert result.metrics["ref"]["basis"]["netted_bound"] == "upper"
+    assert result.metrics["co2_t"]["basis"]["netted_bound"] == "lower"
+    from greendc.report.html import render_html
+    from greendc.report.text import text_summary
+
+    assert "上限值" in render_html(result, "zh") and "下限值" in render_html(result, "zh")
+    assert "(upper bound)" in text_summary(result, "en")
 
 
 def test_a_partial_years_no_verdict_says_why_in_both_languages():

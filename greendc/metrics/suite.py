@@ -212,7 +212,10 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
     if exported and sub.granularity not in setting("plausibility", "netting_granularities"):
         # generation netted against use over a day or a month: how much ran the site at
         # night cannot be known, so REF and the CO2 it lowers are upper and lower bounds
-        out["ref"]["basis"]["netted_bound"] = True
+        out["ref"]["basis"]["netted_bound"] = "upper"
+        for name in ("co2_t", "cue_kgco2_per_kwh", "co2_market_t", "cue_market_kgco2_per_kwh"):
+            if out.get(name, {}).get("value") is not None:  # less the netted generation
+                out[name]["basis"]["netted_bound"] = "lower"
         exported[0] = Finding("onsite_export_netted", "warning", exported[0].place,
                               {**exported[0].params, **{
                                   f"granularity_{lang}": message(

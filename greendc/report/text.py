@@ -5,7 +5,7 @@ from __future__ import annotations
 from greendc.assessment import Assessment
 from greendc.findings import Place
 from greendc.reference.messages import message
-from greendc.report.views import metric_label
+from greendc.report.views import metric_label, qualifiers
 
 SHOWN = ("ttm_pue", "wue_l_per_kwh", "cue_kgco2_per_kwh", "ref", "ere", "it_utilisation",
          "rack_occupancy", "energy_tce_equivalent", "co2_t")
@@ -50,6 +50,8 @@ def text_summary(assessment: Assessment, lang: str = "en") -> str:
                          n=assessment.energy["periods_without_it"]))
     shown = [f"{metric_label(name, assessment.metrics[name], lang)} "
              f"{format_metric(assessment.metrics[name])}"
+             + "".join(say("qualifier", what=q)
+                       for q in qualifiers(assessment.metrics[name]["basis"], lang, short=True))
              for name in SHOWN if assessment.metrics[name]["value"] is not None]
     if shown:
         lines.append("  " + say("separator").join(shown))

@@ -163,10 +163,23 @@ def indicator_rows(result: dict[str, Any], lang: str) -> list[dict[str, str]]:
             if basis.get("provisional"):
                 notes.append(message("report.provisional", lang,
                                      reason=provisional_text(basis, lang)))
+            notes += qualifiers(basis, lang)
             note = message("report.separator", lang).join(notes) or _method(name, basis, lang)
         rows.append({"name": name, "label": metric_label(name, entry, lang), "value": shown,
                      "unit": unit_text, "note": note})
     return rows
+
+
+def qualifiers(basis: dict[str, Any], lang: str, short: bool = False) -> list[str]:
+    """What a figure is not, in words: a bound of a netted figure, an implausible value
+    (``short``: a few words, for the command line)."""
+    tail = "_short" if short else ""
+    out = []
+    if basis.get("netted_bound") in ("upper", "lower"):
+        out.append(message(f"report.bound_{basis['netted_bound']}{tail}", lang))
+    if basis.get("implausible"):
+        out.append(message(f"report.implausible_note{tail}", lang))
+    return out
 
 
 def label(kind: str, value: Any, lang: str) -> str:
