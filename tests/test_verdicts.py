@@ -60,6 +60,9 @@ def test_a_month_with_facility_energy_and_no_it_stays_out_of_the_ratio():
     assert result.metrics["pue"]["value"] == pytest.approx(expected)  # not 1.31
     assert "it_zero_with_facility" in codes(result)
     assert result.metrics["pue"]["basis"]["provisional"]  # 11 of 12 months: no pass on a year
+    basis = result.metrics["pue"]["basis"]  # a gap, said as such (was "6 consecutive months")
+    assert basis["provisional_code"] == "gap_in_year"
+    assert basis["provisional_params"] == {"months": 6, "needed": 12, "present": 11}
     assert pack(result, "gb40879-2021").grade is None
     # the month's energy was used: it stays in the year's consumption (was 8 % low)
     assert result.metrics["energy_tce_equivalent"]["value"] == pytest.approx(

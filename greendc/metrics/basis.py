@@ -12,7 +12,7 @@ from greendc.findings import Finding, Place
 from greendc.metrics import aggregate, formulas
 from greendc.reading.submission import Submission
 from greendc.reference.loading import load_toml
-from greendc.reference.names import DC, IT
+from greendc.reference.names import DC, FACILITY, IT
 from greendc.reference.settings import setting
 
 
@@ -83,7 +83,7 @@ def sufficiency(sub: Submission, months: int,
     Parameters
     ----------
     sub : Submission
-        The submission (not consulted by the current rules).
+        The submission (its months with both meters, to tell a gap from a short year).
     months : int
         Longest run of consecutive calendar months with complete data.
     coverage : float or None
@@ -92,11 +92,17 @@ def sufficiency(sub: Submission, months: int,
     Returns
     -------
     tuple of (bool, str or None, dict)
-        True when there are too few months or too little coverage; then ``short_year`` or
-        ``low_coverage`` and that message's values, else None and ``{}``.
+        True when there are too few months or too little coverage; then ``short_year``,
+        ``gap_in_year`` or ``low_coverage`` and that message's values, else None and ``{}``.
     """
     needed = setting("sufficiency", "months_for_annual")
     if months < needed:
+        energy = sub.energy
+        complete = energy.index[energy[FACILITY].notna() & energy[IT].notna()]
+        present = complete.to_period("M").nunique()
+        if present > months:  # a gap breaks the year: say so, not only the run's length
+            return True, "gap_in_year", {"months": months, "needed": needed,
+                                         "present": int(present)}
         return True, "short_year", {"months": months, "needed": needed}
     least = setting("coverage", "min_for_annual")
     if coverage is not None and coverage < least:
