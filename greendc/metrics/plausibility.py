@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from greendc.findings import Finding, Place
@@ -91,17 +92,20 @@ def onsite_export(sub: Submission) -> list[Finding]:
         ``onsite_export`` naming the periods and the exported energy, which the metrics leave
         out of REF and do not subtract from grid electricity.
     """
-    energy = sub.energy
-    if "onsite_renewable_kwh" not in energy:
+    if "onsite_renewable_kwh" not in sub.energy:
         return []
-    excess = (energy["onsite_renewable_kwh"] - energy[FACILITY]).where(
-        energy["onsite_renewable_kwh"] > energy[FACILITY])
-    over = excess.notna().to_numpy()
+    excess, over = _above(sub.energy, "onsite_renewable_kwh", FACILITY)
     if not over.any():
         return []
     place = sub.place("onsite_renewable_kwh", over.nonzero()[0])
     return [Finding("onsite_export", "warning", place,
                     {"count": int(over.sum()), "export": float(excess.sum())})]
+
+
+def _above(energy: pd.DataFrame, column: str, use: str) -> tuple[pd.Series, np.ndarray]:
+    """(excess of ``column`` over ``use`` where it exceeds it, else NaN; that mask)."""
+    excess = (energy[column] - energy[use]).where(energy[column] > energy[use])
+    return excess, excess.notna().to_numpy()
 
 
 def beyond_use(sub: Submission, totals: dict[str, float],
@@ -152,9 +156,7 @@ def reuse_beyond_periods(sub: Submission, energy: pd.DataFrame,
     """
     if "reused_heat_kwh" not in energy or metrics["erf"]["value"] is None:
         return []
-    excess = (energy["reused_heat_kwh"] - energy[DC]).where(
-        energy["reused_heat_kwh"] > energy[DC])
-    over = excess.notna().to_numpy()
+    excess, over = _above(energy, "reused_heat_kwh", DC)
     if not over.any():
         return []
     for name in ("erf", "ere"):

@@ -88,29 +88,17 @@ def select_reporting_period(sub: Submission) -> tuple[Submission, list[Finding]]
     """
     if sub.energy.empty:
         return sub, []
-    if not (sub.facility.get("reporting_period_start")
-            or sub.facility.get("reporting_period_end")):
-        return _last_year(sub)
-    start, end = reporting_window(sub)
-    inside = ((sub.energy.index >= start) & (sub.energy.index < end))
+    if sub.facility.get("reporting_period_start") or sub.facility.get("reporting_period_end"):
+        start, end = reporting_window(sub)
+        code, inside = "outside_reporting_period", sub.energy.index < end
+    else:  # undeclared: the last twelve months of data longer than a year
+        end = sub.energy.index.max() + sub.step
+        start, code = end - pd.DateOffset(months=12), "reporting_period_last_year"
+        inside = np.ones(len(sub.energy), dtype=bool)
+    inside = inside & (sub.energy.index >= start)
     if inside.all():
         return sub, []
-    finding = Finding("outside_reporting_period", "info", sub.place(
-        "period_start", np.flatnonzero(~inside)), {
-        "count": int((~inside).sum()), "start": stamp(start),
-        "end": stamp(end - pd.Timedelta(days=1))})
-    return sub.select(inside), [finding]
-
-
-def _last_year(sub: Submission) -> tuple[Submission, list[Finding]]:
-    """Undeclared period: the last twelve months of data longer than a year."""
-    end = sub.energy.index.max() + sub.step
-    start = end - pd.DateOffset(months=12)
-    inside = sub.energy.index >= start
-    if inside.all():
-        return sub, []
-    finding = Finding("reporting_period_last_year", "info", sub.place(
-        "period_start", np.flatnonzero(~inside)), {
+    finding = Finding(code, "info", sub.place("period_start", np.flatnonzero(~inside)), {
         "count": int((~inside).sum()), "start": stamp(start),
         "end": stamp(end - pd.Timedelta(days=1))})
     return sub.select(inside), [finding]
