@@ -228,8 +228,9 @@ def test_the_report_shows_each_figure_with_its_uncertainty_and_reason():
     assert "采用依据：回归基线通过全部验收检查" in zh and "Why this figure" in en
     assert f"±{spread['kwh_90']:,.0f} kWh/yr" in en
     for other in ("pue_normalised", "subsystem"):   # the methods not used, with theirs
-        kwh68 = measure["methods"][other]["uncertainty"]["kwh_68"]
-        assert f"± {kwh68:,.0f} (68 %)" in en
+        spread_other = measure["methods"][other]["uncertainty"]
+        assert (f"± {spread_other['kwh_68']:,.0f} (68 %), "
+                f"± {spread_other['kwh_90']:,.0f} (90 %)") in en
     assert deemed["method"] == "deemed" and deemed["uncertainty"] == {"reason": "deemed"}
     assert "指示区间即其不确定范围" in zh
 

@@ -77,7 +77,8 @@ def _method_lines(m: dict[str, Any], lang: str) -> list[str]:
             continue
         lines.append(message("report.method_uncertainty", lang,
                              method=message(f"report.method_names.{name}", lang),
-                             kwh=method["kwh"], kwh68=method["uncertainty"]["kwh_68"]))
+                             kwh=method["kwh"], kwh68=method["uncertainty"]["kwh_68"],
+                             kwh90=method["uncertainty"]["kwh_90"]))
     return lines
 
 
