@@ -100,7 +100,9 @@ def sufficiency(sub: Submission, months: int,
         energy = sub.energy
         complete = energy.index[energy[FACILITY].notna() & energy[IT].notna()]
         present = complete.to_period("M").nunique()
-        if present > months:  # a gap breaks the year: say so, not only the run's length
+        first, last = energy.index.min().to_period("M"), energy.index.max().to_period("M")
+        span = last.ordinal - first.ordinal + 1
+        if span >= needed and present > months:  # a year broken by a gap, not a short year
             return True, "gap_in_year", {"months": months, "needed": needed,
                                          "present": int(present)}
         return True, "short_year", {"months": months, "needed": needed}
