@@ -221,14 +221,14 @@ def assess_submission(sub: Submission, options: Options | None = None) -> Assess
     energy = aggregate.boundary_energy(sub.energy, fuel_factors)
     totals = aggregate.totals(energy)
     result.energy = {energy_key(k): v for k, v in totals.items()}
-    used = aggregate.consumption(energy)
-    if used["periods"] > len(aggregate.complete(energy)):  # months without IT energy: used too
+    used = aggregate.consumption(energy)  # the year's use: also periods without IT energy
+    if used["periods_without_it"]:
         result.energy.update(facility_all_periods_kwh=used[FACILITY],
-                             periods_without_it=used["periods"] - len(aggregate.complete(energy)))
+                             periods_without_it=used["periods_without_it"])
     result.monthly = aggregate.monthly(energy)
     if sub.granularity not in ("monthly", "irregular"):
         result.daily = aggregate.daily(energy)
-    result.metrics, found = suite.compute(sub, energy, totals, result.period, options,
+    result.metrics, found = suite.compute(sub, energy, totals, used, result.period, options,
                                           result.monthly)
     result.findings.extend(found)
     result.findings.extend(validation.check_result(sub, result.metrics))

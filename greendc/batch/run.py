@@ -260,7 +260,7 @@ def run_batch(inbox: str | Path, out: str | Path, options: BatchOptions | None =
                  timeout=options.timeout or limits["batch_seconds_per_file"], limits=limits,
                  report=report)
     ordered = [records[item.name] for item in items]
-    _flag_duplicates(ordered)
+    _flag_records(ordered)
     for record in ordered:
         registry.store(connection, run_id, record, key)
     registry.finish_run(connection, run_id)
@@ -270,8 +270,9 @@ def run_batch(inbox: str | Path, out: str | Path, options: BatchOptions | None =
     return result
 
 
-def _flag_duplicates(records: list[dict[str, Any]]) -> None:
-    """Same content under two names; the same facility submitted twice with other content."""
+def _flag_records(records: list[dict[str, Any]]) -> None:
+    """The flags a reviewer reads beside a record: a provisional PUE; the same content under
+    two names; the same facility submitted twice with other content."""
     by_sha: dict[str, list[str]] = {}
     by_facility: dict[str, list[dict[str, Any]]] = {}
     for r in records:

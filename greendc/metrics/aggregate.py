@@ -185,10 +185,11 @@ def consumption(energy: pd.DataFrame) -> dict[str, float]:
     Returns
     -------
     dict of str to float
-        Canonical column name to its sum [kWh, m3, L] and ``periods``, the rows summed; NaN
-        for a column with no value in those rows.
+        Canonical column name to its sum [kWh, m3, L] (NaN for a column with no value in those
+        rows) and ``periods_without_it``, the rows summed here that :func:`totals` leaves out.
     """
-    base = energy.loc[energy[FACILITY].notna()]
+    metered = energy[FACILITY].notna()
+    base = energy.loc[metered]
     out = {c: float(base[c].sum(min_count=1)) for c in base.columns if is_summable(c)}
-    out["periods"] = len(base)
+    out["periods_without_it"] = int((metered & energy[IT].isna()).sum())
     return out

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from greendc.findings import Finding, Place
-from greendc.metrics import aggregate, formulas, plausibility
+from greendc.metrics import formulas, plausibility
 from greendc.metrics.basis import (
     energy_ttm,
     measurement_category,
@@ -95,7 +95,7 @@ def _grid_factor(sub: Submission, options: Options, year: int,
 
 
 def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
-            period: dict[str, Any], options: Options,
+            used: dict[str, float], period: dict[str, Any], options: Options,
             monthly: pd.DataFrame | None = None) -> tuple[dict[str, dict], list[Finding]]:
     """The metrics dictionary for ``sub`` and the findings met on the way.
 
@@ -111,6 +111,9 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
         Energy table indexed by period start, with the boundary columns [kWh].
     totals : dict of str to float
         Sums over complete rows [kWh, m3, L], including the boundary columns.
+    used : dict of str to float
+        The year's use (:func:`~greendc.metrics.aggregate.consumption`): sums over every row
+        with facility energy, the base of tce and CO2, and ``periods_without_it``.
     period : dict
         Reads ``start``, ``end`` (ISO dates), ``consecutive_months`` and ``coverage``.
     options : Options
@@ -141,9 +144,8 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
     if why:
         annual.update(provisional_code=why, provisional_params=why_values)
     dc, it = totals[DC], totals[IT]
-    used = aggregate.consumption(energy)  # the year's use: also periods without IT energy
-    extra = used.pop("periods") - len(aggregate.complete(energy))
-    extra = {"periods_without_it": extra} if extra > 0 else {}
+    extra = ({"periods_without_it": used["periods_without_it"]}
+             if used["periods_without_it"] else {})
     fuel_columns = [c for c in factors.fuels() if c in energy]
     boundary = "facility electricity" + "".join(
         f" + {c} x {factors.fuels()[c]['kwh_per_unit']} kWh/{factors.fuels()[c]['unit']}"
@@ -305,32 +307,33 @@ def _carbon(totals: dict[str, float], used: dict[str, float], fuel_columns: list
     energy); CUE divides the CO2 of the periods with IT energy (``totals``) by that IT energy.
     ``extra`` goes into the basis of the totals (periods counted that carry no ratio)."""
     out: dict[str, dict[str, Any]] = {}
-    location, market = _co2_kg(used, fuel_columns, grid, year), _co2_kg(totals, fuel_columns,
-                                                                        grid, year)
+    year_use = _co2_kg(used, fuel_columns, grid, year)   # every period with facility energy
+    ratio_base = _co2_kg(totals, fuel_columns, grid, year)  # the periods with IT energy too
     co2_basis = {**annual, "grid_factor": grid.to_dict(),
-                 "grid_electricity_kwh": location["grid_kwh"], "fuel_co2_kg": location["fuel"],
+                 "grid_electricity_kwh": year_use["grid_kwh"], "fuel_co2_kg": year_use["fuel"],
                  "method": "(facility electricity - on-site renewable) x grid factor + fuels",
                  **extra}
-    out["co2_t"] = metric(location["location"] / 1000, "tCO2", co2_basis)
+    out["co2_t"] = metric(year_use["location"] / 1000, "tCO2", co2_basis)
     out["cue_kgco2_per_kwh"] = metric(
-        market["location"] / it if it > 0 else None, "kgCO2/kWh",
-        {**annual, "grid_factor": grid.to_dict(), "grid_electricity_kwh": market["grid_kwh"],
-         "fuel_co2_kg": market["fuel"], "method": "location-based CO2 / E_IT (ISO/IEC 30134-8)"})
+        ratio_base["location"] / it if it > 0 else None, "kgCO2/kWh",
+        {**annual, "grid_factor": grid.to_dict(),
+         "grid_electricity_kwh": ratio_base["grid_kwh"], "fuel_co2_kg": ratio_base["fuel"],
+         "method": "location-based CO2 / E_IT (ISO/IEC 30134-8)"})
     # Without green electricity bought, market-based equals location-based (GHG Protocol
     # scope 2 guidance: the residual mix applies to what instruments do not cover).
-    market_basis = {**annual, "grid_factor": location["factor"].to_dict(),
-                    "grid_electricity_kwh": location["market_kwh"],
-                    "green_electricity_kwh": location["green"], "fuel_co2_kg": location["fuel"],
+    market_basis = {**annual, "grid_factor": year_use["factor"].to_dict(),
+                    "grid_electricity_kwh": year_use["market_kwh"],
+                    "green_electricity_kwh": year_use["green"], "fuel_co2_kg": year_use["fuel"],
                     "method": "(grid electricity - owned green electricity) x residual factor "
                     "+ fuels", **({"residual_floor": "the national residual-mix factor is below "
                                    "the location factor, which is used instead"}
-                                  if location["residual_floor"] else {})}
-    out["co2_market_t"] = metric(location["market"] / 1000, "tCO2",
+                                  if year_use["residual_floor"] else {})}
+    out["co2_market_t"] = metric(year_use["market"] / 1000, "tCO2",
                                  {**market_basis, **extra})
     out["cue_market_kgco2_per_kwh"] = metric(
-        market["market"] / it if it > 0 else None, "kgCO2/kWh",
-        {**market_basis, "grid_electricity_kwh": market["market_kwh"],
-         "green_electricity_kwh": market["green"], "fuel_co2_kg": market["fuel"]})
+        ratio_base["market"] / it if it > 0 else None, "kgCO2/kWh",
+        {**market_basis, "grid_electricity_kwh": ratio_base["market_kwh"],
+         "green_electricity_kwh": ratio_base["green"], "fuel_co2_kg": ratio_base["fuel"]})
     return out
 
 

@@ -107,7 +107,7 @@ def facility_rows(result: dict[str, Any], lang: str) -> list[tuple[str, str]]:
             value = format_number(value, 0 if spec.type == "integer" else 2)
         elif spec.type == "country":
             value = country_name(value, lang)
-        unit = message(f"label.unit.{spec.unit}", lang) if spec.unit == "racks" else spec.unit
+        unit = label("unit", spec.unit, lang)
         shown = f"{value} {unit}".strip() if spec.unit and spec.type != "enum" else str(value)
         rows.append((spec.zh if lang == "zh" else spec.en, shown))
     return rows
