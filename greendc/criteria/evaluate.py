@@ -212,6 +212,8 @@ def evaluate_rule(rule: Rule, facts: Facts) -> RuleFinding:
         _hold(finding, "netted_bound")
     if basis.get("implausible"):
         _hold(finding, "implausible")
+    if basis.get("meters_disagree"):
+        _hold(finding, "meters_disagree")
     return finding
 
 
@@ -232,6 +234,8 @@ HOLDS: dict[str, dict[str, Any]] = {
     "netted_bound": {"verdict": "insufficient_data"},
     # a value no data centre can have: never graded, whichever way it falls
     "implausible": {"verdict": "insufficient_data"},
+    # a total its own numbered meters contradict: which is right cannot be known
+    "meters_disagree": {"verdict": "insufficient_data"},
 }
 
 

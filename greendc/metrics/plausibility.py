@@ -16,10 +16,19 @@ import pandas as pd
 
 from greendc.findings import Finding, Place
 from greendc.reading.submission import Submission
-from greendc.reference.names import DC, FACILITY
+from greendc.reference.names import DC, FACILITY, IT
 from greendc.reference.settings import setting
 
 GRADED = ("pue", "ttm_pue", "dcie", "gb40879_value")
+# The metrics that use each energy, for a total its meters contradict (by role; the roles of
+# the sub-meters and renewable columns name their metrics in the metric's basis).
+USES = {
+    FACILITY: (*GRADED, "ref", "co2_t", "cue_kgco2_per_kwh", "co2_market_t",
+               "cue_market_kgco2_per_kwh", "erf", "ere", "unmetered_share",
+               "energy_tce_equivalent", "energy_tce_equal"),
+    IT: (*GRADED, "cue_kgco2_per_kwh", "cue_market_kgco2_per_kwh", "ere", "clf", "plf", "olf",
+         "ppue_cooling", "unmetered_share", "wue_l_per_kwh", "it_utilisation"),
+}
 
 
 def mark_implausible(metrics: dict[str, dict[str, Any]],
@@ -54,6 +63,25 @@ def mark_implausible(metrics: dict[str, dict[str, Any]],
             if name in metrics:
                 metrics[name]["basis"]["implausible"] = True
     return findings
+
+
+def mark_disputed(sub: Submission, metrics: dict[str, dict[str, Any]]) -> None:
+    """Mark every metric that uses an energy whose total its numbered meters contradict
+    (``basis.meters_disagree``: the role), so that no rule is judged on it.
+
+    Parameters
+    ----------
+    sub : the submission (its columns' ``differs_from_checks``, set when reading)
+    metrics : the result's metrics (changed in place)
+    """
+    for role, source in sub.columns.items():
+        if source.differs_from_checks is None:
+            continue
+        for name, entry in metrics.items():
+            basis = entry["basis"]
+            if name in USES.get(role, ()) or role in (basis.get("column"),
+                                                      *basis.get("columns", ())):
+                basis.setdefault("meters_disagree", role)
 
 
 def above_design(metrics: dict[str, dict[str, Any]]) -> list[Finding]:

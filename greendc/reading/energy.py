@@ -18,9 +18,9 @@ import pandas as pd
 from greendc.findings import Finding, Place, input_error
 from greendc.findings import errors as error_findings
 from greendc.reading.cells import FORMULA_WITHOUT_VALUE
-from greendc.reading.meters import sum_parts, values_decide
+from greendc.reading.meters import sum_parts, totals_row_against, values_decide
 from greendc.reading.periods import infer_granularity, parse_periods, period_hours
-from greendc.reading.sources import ColumnSource, frame_keys
+from greendc.reading.sources import CHECK, ColumnSource, frame_keys
 from greendc.reference.columns import columns as column_roles
 from greendc.reference.columns import is_summable
 from greendc.reference.messages import message
@@ -217,6 +217,9 @@ def build(path: Path, raw: RawTable, timezone: str) -> tuple[Table | None, list[
     converted: dict[str, np.ndarray] = {}
     for key, source in sources.items():
         numbers, text, formula = parsed[key]
+        if CHECK in key:  # read only to check a total: its text cells are not the user's data
+            converted[key] = numbers * source.factor
+            continue
         if text.any():
             findings.append(Finding("text_in_number", "error", place(key, text),
                                     {"count": int(text.sum()),
@@ -250,8 +253,9 @@ def build(path: Path, raw: RawTable, timezone: str) -> tuple[Table | None, list[
     energy, rows, more = _power_and_registers(path, energy, rows, sources, sheet, granularity,
                                               step)
     findings += more
-    findings += _check_totals(totals_frame, totals_rows, energy, sources, sheet)
-    energy = sum_parts(energy, columns)
+    findings += totals_row_against(totals_frame, totals_rows, energy, sources, sheet)
+    energy, columns, checked = sum_parts(energy, columns, rows, sheet)
+    findings += checked
     energy, columns, swapped = values_decide(energy, columns, sheet)
     findings += swapped
     if error_findings(findings) and energy.empty:
@@ -309,28 +313,6 @@ def _power_and_registers(path: Path, energy: pd.DataFrame, rows: np.ndarray,
 def _stamp_text(stamp: pd.Timestamp) -> str:
     """A period start as the user wrote it: the date, with the time when it is not midnight."""
     return str(stamp.date()) if stamp == stamp.normalize() else str(stamp)[:16]
-
-
-def _check_totals(totals: pd.DataFrame, totals_rows: np.ndarray, energy: pd.DataFrame,
-                  sources: dict[str, ColumnSource], sheet: str | None) -> list[Finding]:
-    findings: list[Finding] = []
-    tolerance = setting("ingest", "totals_tolerance")
-    for (_, row), number in zip(totals.iterrows(), totals_rows, strict=True):
-        findings.append(Finding("totals_row_excluded", "info", Place(sheet=sheet, row=int(number)),
-                                {"text": str(row["period_start"])}))
-        for key, source in sources.items():
-            if source.holds != "energy" or not is_summable(source.name) or key not in energy:
-                continue
-            stated = pd.to_numeric(pd.Series([row[key]]), errors="coerce").iloc[0]
-            if pd.isna(stated):
-                continue
-            stated *= source.factor
-            summed = float(energy[key].sum())
-            if abs(stated - summed) > tolerance * max(abs(summed), 1e-9):
-                findings.append(Finding("totals_mismatch", "warning",
-                                        Place(sheet=sheet, row=int(number), column=source.header),
-                                        {"stated": stated, "summed": summed}))
-    return findings
 
 
 def combine(tables: list[Table]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame,

@@ -1,46 +1,101 @@
-"""Roles measured by several meters, and values that settle what the headers left open.
+"""Roles measured by several meters, totals checked, and values that settle what the headers
+left open.
 
-The meters of one role (``1#进线`` and ``2#进线``) are added up after each is converted; when
-the facility total and the IT energy were both recognised by meaning and the values put IT above
-the total in most periods, the values decide which is which, and a warning says so.
+The meters of one role (``1#进线`` and ``2#进线``) are added up after each is converted; a total
+column beside numbered meters (``总进线``) is used and checked against their sum, and a totals
+row (合计) against the sum of the rows; when the facility total and the IT energy were both
+recognised by meaning and the values put IT above the total in most periods, the values decide
+which is which, and a warning says so.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from greendc.findings import Finding, Place
 from greendc.reading.recognise import MAPPING, MEANING, VALUES
-from greendc.reading.sources import ColumnSource
+from greendc.reading.sources import CHECK, ColumnSource
 from greendc.reference.columns import columns as column_roles
+from greendc.reference.columns import is_summable
 from greendc.reference.names import FACILITY, IT
 from greendc.reference.settings import setting
 
 
-def sum_parts(energy: pd.DataFrame, columns: dict[str, ColumnSource]) -> pd.DataFrame:
+def sum_parts(energy: pd.DataFrame, columns: dict[str, ColumnSource], rows: np.ndarray,
+              sheet: str | None
+              ) -> tuple[pd.DataFrame, dict[str, ColumnSource], list[Finding]]:
     """One column per role: the meters of a role added up (a period missing on any meter is
-    missing for the role, never a partial sum).
+    missing for the role, never a partial sum), and a total checked against the numbered
+    meters beside it.
 
     Parameters
     ----------
     energy : DataFrame
-        Canonical values [kWh, m3, degC] by frame key (a role, or ``role@letter`` per meter).
+        Canonical values [kWh, m3, degC] by frame key (a role, ``role@letter`` per meter,
+        ``role~letter`` per meter read only to check a total).
     columns : dict of str to ColumnSource
-        The table's roles; a role read from several meters has ``parts``.
+        The table's roles; a role read from several meters has ``parts``, a total beside
+        numbered meters has ``checks``.
+    rows : ndarray of int
+        Source row of each period, for the finding.
+    sheet : str or None
+        The table's sheet, for the finding.
 
     Returns
     -------
-    DataFrame
+    energy : DataFrame
         One column per role, in canonical order.
+    columns : dict of str to ColumnSource
+        A total its meters contradict carries ``differs_from_checks``.
+    findings : list of Finding
+        ``total_differs_parts`` (warning) per such total.
     """
+    findings: list[Finding] = []
     for role, source in columns.items():
+        if source.checks:
+            keys = [k for k in source.frame_keys() if CHECK in k]
+            meters = energy[keys].sum(axis=1, skipna=False, min_count=len(keys))
+            energy = energy.drop(columns=keys)
+            found = _total_against_meters(energy[role], meters, source, rows, sheet)
+            if found is not None:
+                columns = {**columns, role: replace(source, differs_from_checks=found.params[
+                    "difference"])}
+                findings.append(found)
         if source.parts:
             keys = list(source.frame_keys())
             energy[role] = energy[keys].sum(axis=1, skipna=False, min_count=len(keys))
             energy = energy.drop(columns=keys)
-    return energy[[c for c in column_roles() if c in energy.columns]]
+    return energy[[c for c in column_roles() if c in energy.columns]], columns, findings
+
+
+def _total_against_meters(total: pd.Series, meters: pd.Series, source: ColumnSource,
+                          rows: np.ndarray, sheet: str | None) -> Finding | None:
+    """A warning when a total and the sum of its numbered meters differ beyond the meters'
+    accuracy over the periods both cover (None when they agree or share no period)."""
+    both = total.notna().to_numpy() & meters.notna().to_numpy()
+    summed, stated = float(meters[both].sum()), float(total[both].sum())
+    if not both.any() or summed <= 0:
+        return None
+    difference = (stated - summed) / summed
+    tolerance = setting("plausibility", "total_against_meters_tolerance")
+    if abs(difference) <= tolerance:
+        return None
+    apart = both & (np.abs(total.to_numpy() - meters.to_numpy())
+                    > tolerance * np.abs(meters.to_numpy()))
+    place = Place.for_rows(sheet, [int(r) for r in rows[apart]], source.header)
+    return Finding("total_differs_parts", "warning", place, {
+        "total": source.header, "meters": ", ".join(f'"{p.header}"' for p in source.checks),
+        "stated": stated, "summed": summed, "difference": difference,
+        "periods": int(both.sum()), "apart": int(apart.sum()), "tolerance": tolerance,
+        **_role_words(source.name)})
+
+
+def _role_words(role: str) -> dict[str, str]:
+    column = column_roles()[role]
+    return {"role_en": column.en, "role_zh": column.zh, "unit": column.unit or ""}
 
 
 def values_decide(energy: pd.DataFrame, columns: dict[str, ColumnSource], sheet: str | None
@@ -84,3 +139,41 @@ def values_decide(energy: pd.DataFrame, columns: dict[str, ColumnSource], sheet:
     finding = Finding("values_decided", "warning", Place(sheet=sheet),
                       {"facility": it.header, "it": facility.header})
     return energy[[c for c in column_roles() if c in energy.columns]], columns, [finding]
+
+
+def totals_row_against(totals: pd.DataFrame, totals_rows: np.ndarray, energy: pd.DataFrame,
+                       sources: dict[str, ColumnSource], sheet: str | None) -> list[Finding]:
+    """Each totals row set aside (合计, Total) as an info, and a warning per energy column whose
+    stated total differs from the sum of its rows beyond rounding.
+
+    Parameters
+    ----------
+    totals : the totals rows, raw cell values by frame key
+    totals_rows : their source row numbers
+    energy : the table's values in canonical units by frame key
+    sources : frame key -> source (unit factor, what the column holds)
+    sheet : the table's sheet (None for a text file)
+
+    Returns
+    -------
+    list of Finding
+        ``totals_row_excluded`` (info) per row, ``totals_mismatch`` (warning) per difference.
+    """
+    findings: list[Finding] = []
+    tolerance = setting("ingest", "totals_tolerance")
+    for (_, row), number in zip(totals.iterrows(), totals_rows, strict=True):
+        findings.append(Finding("totals_row_excluded", "info", Place(sheet=sheet, row=int(number)),
+                                {"text": str(row["period_start"])}))
+        for key, source in sources.items():
+            if source.holds != "energy" or not is_summable(source.name) or key not in energy:
+                continue
+            stated = pd.to_numeric(pd.Series([row[key]]), errors="coerce").iloc[0]
+            if pd.isna(stated):
+                continue
+            stated *= source.factor
+            summed = float(energy[key].sum())
+            if abs(stated - summed) > tolerance * max(abs(summed), 1e-9):
+                findings.append(Finding("totals_mismatch", "warning",
+                                        Place(sheet=sheet, row=int(number), column=source.header),
+                                        {"stated": stated, "summed": summed}))
+    return findings

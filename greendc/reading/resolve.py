@@ -8,9 +8,11 @@ that take no role become findings (not energy, ambiguous, unrecognised).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from greendc.errors import InputError
 from greendc.findings import Finding, Place, input_error
 from greendc.reading.headers import Header, HeaderCell, cell_text
 from greendc.reading.recognise import MEANING, Recognition
@@ -119,7 +121,7 @@ def resolve_columns(path: Path, sheet: str | None, header_row: int, header: Head
         findings.append(_not_used(found, sheet, header_row))
     sources = {}
     for role, cells in by_role.items():
-        cells = _one_meter_set(path, sheet, header_row, role, cells, letter, findings)
+        cells, numbered = _one_meter_set(path, sheet, header_row, role, cells, letter, findings)
         parts = [_source(path, sheet, header_row, c, letter, (unit_row, header.units_from),
                          declared_unit, findings) for c in cells]
         for cell in cells:
@@ -130,7 +132,9 @@ def resolve_columns(path: Path, sheet: str | None, header_row: int, header: Head
                                          "words": ", ".join(cell.recognition.words),
                                          "score": cell.recognition.score}))
         if len(parts) == 1:
-            sources[role] = parts[0]
+            checks = _checks(path, sheet, header_row, numbered, letter,
+                             (unit_row, header.units_from), declared_unit)
+            sources[role] = replace(parts[0], checks=checks) if checks else parts[0]
             continue
         holds = {p.holds for p in parts}
         unit = parts[0].unit if len({p.unit for p in parts}) == 1 else None
@@ -172,27 +176,42 @@ def _not_used(found: Recognition, sheet: str | None, header_row: int) -> Finding
 
 
 def _one_meter_set(path: Path, sheet: str | None, header_row: int, role: str,
-                   cells: list[HeaderCell], letter, findings: list[Finding]) -> list[HeaderCell]:
-    """The cells that together measure ``role``: one column, or meters with distinct numbers.
+                   cells: list[HeaderCell], letter, findings: list[Finding]
+                   ) -> tuple[list[HeaderCell], list[HeaderCell]]:
+    """The cells that together measure ``role`` (one column, or meters with distinct numbers),
+    and the numbered meters beside a total, which check it.
 
-    A column without a meter number beside numbered ones is their total: it is used and the
-    numbered ones are listed as not summed.
+    A column without a meter number beside numbered ones is their total: it is used, the
+    numbered ones are listed as not summed and read only to check the total against their sum.
     """
     if len(cells) == 1:
-        return cells
+        return cells, []
     whole = [c for c in cells if not c.part]
     numbered = [c for c in cells if c.part]
     if len(whole) == 1 and numbered:
         findings.append(Finding("parts_not_summed", "info",
                                 Place(sheet=sheet, row=header_row, column=whole[0].text),
                                 {"headers": ", ".join(f'"{c.text}"' for c in numbered)}))
-        return whole
+        distinct = len({c.part for c in numbered}) == len(numbered)
+        return whole, numbered if role != "period_start" and distinct else []
     if role != "period_start" and not whole and len({c.part for c in numbered}) == len(cells):
-        return cells
+        return cells, []
     names = ", ".join(f'"{c.text}" ({letter(c.position)})' for c in cells)
     raise input_error(path, "duplicate_column", Place(sheet=sheet, row=header_row),
                       role={"en": column_roles()[role].en, "zh": column_roles()[role].zh},
                       names=names)
+
+
+def _checks(path: Path, sheet: str | None, header_row: int, numbered: list[HeaderCell], letter,
+            units_beside: tuple[dict[int, str] | None, str], declared_unit: str | None
+            ) -> tuple[ColumnSource, ...]:
+    """The numbered meters beside a total as sources, or none when one has no usable unit
+    (they are not used, so their unit is no reason to stop)."""
+    try:
+        return tuple(_source(path, sheet, header_row, c, letter, units_beside, declared_unit, [])
+                     for c in numbered)
+    except InputError:
+        return ()
 
 
 def _source(path: Path, sheet: str | None, header_row: int, cell: HeaderCell, letter,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+CHECK = "~"  # frame keys of meters read only to check a total: ``role~letter``
+
 
 @dataclass(frozen=True)
 class ColumnSource:
@@ -26,6 +28,10 @@ class ColumnSource:
     unit_origin: str = "header"
     parts: tuple[ColumnSource, ...] = ()
     row: int | None = None          # the row of a quantity in a table with periods as columns
+    # numbered meters beside this total: read only to check the total against their sum
+    checks: tuple[ColumnSource, ...] = ()
+    # (total - sum of ``checks``) / sum over the periods both cover, when beyond the tolerance
+    differs_from_checks: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = {"header": self.header, "sheet": self.sheet, "column": self.letter,
@@ -35,13 +41,18 @@ class ColumnSource:
             out["row"] = self.row
         if self.parts:
             out["parts"] = [p.to_dict() for p in self.parts]
+        if self.checks:
+            out["checked_against"] = [p.to_dict() for p in self.checks]
+        if self.differs_from_checks is not None:
+            out["differs_from_checked"] = self.differs_from_checks
         return out
 
     def frame_keys(self) -> dict[str, ColumnSource]:
-        """The raw-frame column of each meter of this role: the role itself, or one per part."""
-        if not self.parts:
-            return {self.name: self}
-        return {f"{self.name}@{p.letter}": p for p in self.parts}
+        """The raw-frame column of each meter of this role: the role itself, or one per part;
+        then one per meter the total is checked against (``role~letter``)."""
+        keys = ({self.name: self} if not self.parts
+                else {f"{self.name}@{p.letter}": p for p in self.parts})
+        return {**keys, **{f"{self.name}{CHECK}{p.letter}": p for p in self.checks}}
 
 
 def frame_keys(columns: dict[str, ColumnSource]) -> dict[str, ColumnSource]:

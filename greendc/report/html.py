@@ -104,6 +104,9 @@ def render_html(assessment: Assessment, lang: str = "zh", template_dir: str | Pa
         no_criteria=views.no_criteria(result, lang),
         provisional_reason=views.provisional_text(result["metrics"].get("pue", {}).get(
             "basis", {}), lang),
+        pue_qualifiers=views.qualifiers(result["metrics"].get("pue", {}).get("basis", {}), lang),
+        co2_qualifiers=views.qualifiers(result["metrics"].get("co2_t", {}).get("basis", {}),
+                                        lang),
         category_source=views.category_source(result, lang),
         gb40879_confidence=views.label("confidence", result["metrics"].get(
             "gb40879_value", {}).get("basis", {}).get("confidence"), lang),

@@ -34,6 +34,7 @@ def text_summary(assessment: Assessment, lang: str = "en") -> str:
         flags.append(say("provisional"))
     if pue["basis"]["measurement_category"]:
         flags.append(say("category", category=pue["basis"]["measurement_category"]))
+    flags += qualifiers(pue["basis"], lang, short=True)
     granularity = message(f"label.granularity.{period['granularity']}", lang)
     lines = [
         assessment.facility_name,

@@ -179,6 +179,8 @@ def qualifiers(basis: dict[str, Any], lang: str, short: bool = False) -> list[st
         out.append(message(f"report.bound_{basis['netted_bound']}{tail}", lang))
     if basis.get("implausible"):
         out.append(message(f"report.implausible_note{tail}", lang))
+    if basis.get("meters_disagree"):
+        out.append(message(f"report.meters_disagree_note{tail}", lang))
     return out
 
 

@@ -1,0 +1,165 @@
+"""A total column beside the numbered meters it totals (总进线 beside 1#进线, 2#进线): the
+total is used, and when the meters' sum contradicts it beyond the meters' accuracy the file
+contradicts itself, so no rule is judged on the figures that use that energy.
+
+Workbooks are written as an operator types them (title row, Chinese headers, a 合计 row, a
+note under the table, a 基本信息 sheet); every expectation is computed here from the inputs.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import datetime
+
+import openpyxl
+import pytest
+
+from greendc import assess
+
+PUE_BY_MONTH = [1.26, 1.26, 1.28, 1.31, 1.35, 1.38, 1.40, 1.40, 1.34, 1.30, 1.27, 1.26]
+IT_KW = 5000
+IT = [calendar.monthrange(2025, m)[1] * 24 * IT_KW for m in range(1, 13)]
+FACILITY = [round(i * p) for i, p in zip(IT, PUE_BY_MONTH, strict=True)]
+# the assessment's PUE-like rules: none may pass or fail on a disputed total
+PUE_LIKE = ("pue", "ttm_pue", "dcie", "gb40879_value")
+
+
+def workbook(path, headers, rows, city="张家口市"):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "能耗数据"
+    ws.append([f"{city[:-1]}Q数据中心 2025年能耗月报"])
+    ws.append(headers)
+    for m, values in enumerate(rows, start=1):
+        ws.append([f"2025-{m:02d}", *values])
+    ws.append(["合计", *(sum(r[i] for r in rows if isinstance(r[i], (int, float)))
+                         for i in range(len(headers) - 1))])
+    ws.append([])
+    ws.append(["注：数据来源于配电室关口表及UPS输出表，填表人：王五"])
+    info = wb.create_sheet("基本信息")
+    info.append(["项目", "内容"])
+    for row in (["数据中心名称", "张家口Q数据中心"], ["国家", "中国"], ["省份", "河北省"],
+                ["城市", city], ["建设状态", "既有"], ["投运日期", datetime(2018, 5, 1)],
+                ["已安装机架数", 2000], ["在用机架数", 1900], ["制冷方式", "间接蒸发冷却"]):
+        info.append(row)
+    wb.save(path)
+    return path
+
+
+def finding(result, code):
+    return next(f for f in result.findings if f.code == code)
+
+
+def rule_verdicts(result, metrics=PUE_LIKE):
+    return [(c.pack.id, f.rule.id, f.verdict) for c in result.criteria for f in c.findings
+            if f.rule.metric in metrics]
+
+
+def judged_none(result):
+    """No PUE-like rule passed or failed, and some were held for want of data."""
+    verdicts = {v for _, _, v in rule_verdicts(result)}
+    return "insufficient_data" in verdicts and not verdicts & {"pass", "fail"}
+
+
+def test_a_total_below_its_incomers_is_no_pass(tmp_path):
+    # the re-check's workbook: 总进线 typed 8 % below 1#进线 + 2#进线 every month
+    first = [round(f * 0.55) for f in FACILITY]
+    second = [f - a for f, a in zip(FACILITY, first, strict=True)]
+    total = [round(f * 0.92) for f in FACILITY]
+    path = workbook(tmp_path / "Q.xlsx",
+                    ["月份", "1#进线电量(kWh)", "2#进线电量(kWh)", "总进线电量(kWh)",
+                     "IT设备用电量(万kWh)"],
+                    [[a, b, t, round(i / 1e4, 2)]
+                     for a, b, t, i in zip(first, second, total, IT, strict=True)])
+    result = assess(path)
+    on_total = sum(total) / sum(IT)
+    assert on_total < 1.25 < sum(FACILITY) / sum(IT)  # the total alone would pass 1.25 and 1.30
+    assert result.metrics["pue"]["value"] == pytest.approx(on_total)  # the total is used ...
+    found = finding(result, "total_differs_parts")
+    assert found.severity == "warning"
+    assert found.params["stated"] == pytest.approx(sum(total))
+    assert found.params["summed"] == pytest.approx(sum(FACILITY))
+    assert found.params["difference"] == pytest.approx(sum(total) / sum(FACILITY) - 1)
+    assert (found.params["periods"], found.params["apart"]) == (12, 12)
+    assert found.place.sheet == "能耗数据" and found.place.column == "总进线电量(kWh)"
+    assert found.place.rows[:2] == (3, 4)  # the first month is row 3 under the title
+    # ... and nothing is judged on it: no pass, no grade
+    assert judged_none(result)
+    assert next(c for c in result.criteria if c.pack.id == "gb40879-2021").grade is None
+    for name in (*PUE_LIKE, "co2_t", "energy_tce_equivalent"):
+        assert result.metrics[name]["basis"]["meters_disagree"] == "facility_energy_kwh"
+    # the rack gate does not use the energy: it is still judged
+    assert ("cn-green-dc-2025", "occupancy", "pass") in rule_verdicts(result, ("rack_occupancy",))
+    # both languages name both sums
+    for lang in ("en", "zh"):
+        text = found.describe(lang)
+        assert f"{sum(total):,.0f}" in text and f"{sum(FACILITY):,.0f}" in text
+
+
+def test_an_it_total_above_its_ups_outputs_is_no_pass(tmp_path):
+    # an IT total typed high makes PUE low: the dangerous direction for the IT energy
+    ups = [[round(i * s) for s in (0.5, 0.3)] for i in IT]
+    ups = [[a, b, i - a - b] for (a, b), i in zip(ups, IT, strict=True)]
+    it_total = [round(i * 1.05) for i in IT]
+    path = workbook(tmp_path / "ups.xlsx",
+                    ["月份", "总用电量(kWh)", "1#UPS输出(kWh)", "2#UPS输出(kWh)",
+                     "3#UPS输出(kWh)", "UPS输出合计(kWh)"],
+                    [[f, *u, t] for f, u, t in zip(FACILITY, ups, it_total, strict=True)])
+    result = assess(path)
+    assert result.metrics["pue"]["value"] == pytest.approx(sum(FACILITY) / sum(it_total))
+    found = finding(result, "total_differs_parts")
+    assert found.params["difference"] == pytest.approx(sum(it_total) / sum(IT) - 1)
+    assert found.params["role_en"].startswith("IT")
+    assert judged_none(result)
+    assert result.metrics["it_utilisation"]["basis"]["meters_disagree"] == "it_energy_kwh"
+
+
+def test_a_total_within_the_meters_accuracy_is_judged(tmp_path):
+    # the total read off its own meter: within 0.6 % of the incomers' sum, off both ways
+    first = [round(f * 0.55) for f in FACILITY]
+    second = [f - a for f, a in zip(FACILITY, first, strict=True)]
+    total = [round(f * (1.006 if m % 2 else 0.995)) for m, f in enumerate(FACILITY)]
+    path = workbook(tmp_path / "agree.xlsx",
+                    ["月份", "1#进线电量(kWh)", "2#进线电量(kWh)", "总进线电量(kWh)",
+                     "IT设备用电量(kWh)"],
+                    [[a, b, t, i] for a, b, t, i in zip(first, second, total, IT, strict=True)])
+    result = assess(path)
+    assert abs(sum(total) / sum(FACILITY) - 1) < 0.02
+    codes = {f.code for f in result.findings}
+    assert "parts_not_summed" in codes and "total_differs_parts" not in codes
+    assert result.metrics["pue"]["value"] == pytest.approx(sum(total) / sum(IT))
+    assert "meters_disagree" not in result.metrics["pue"]["basis"]
+    verdicts = {v for _, _, v in rule_verdicts(result)}
+    assert verdicts & {"pass", "fail"}  # judged (1.33: GB 40879 grade 3, a 1.30 gate fails)
+    assert next(c for c in result.criteria if c.pack.id == "gb40879-2021").grade == 3
+
+
+def test_text_in_a_numbered_meter_is_no_error_and_compared_elsewhere(tmp_path):
+    # a meter being replaced in March: "换表" typed in its cell; the total is what counts
+    first = [round(f * 0.55) for f in FACILITY]
+    second = [f - a for f, a in zip(FACILITY, first, strict=True)]
+    total = [round(f * 0.90) for f in FACILITY]
+    rows = [[a, b, t, i] for a, b, t, i in zip(first, second, total, IT, strict=True)]
+    rows[2][0] = "换表"
+    path = workbook(tmp_path / "text.xlsx",
+                    ["月份", "1#进线电量(kWh)", "2#进线电量(kWh)", "总进线电量(kWh)",
+                     "IT设备用电量(kWh)"], rows)
+    result = assess(path)
+    assert not [f for f in result.findings if f.severity == "error"]
+    found = finding(result, "total_differs_parts")
+    assert found.params["periods"] == 11
+    compared = [m for m in range(12) if m != 2]
+    assert found.params["summed"] == pytest.approx(sum(FACILITY[m] for m in compared))
+    assert found.params["stated"] == pytest.approx(sum(total[m] for m in compared))
+
+
+def test_numbered_meters_without_a_unit_do_not_stop_the_total(tmp_path):
+    first = [round(f * 0.55) for f in FACILITY]
+    second = [f - a for f, a in zip(FACILITY, first, strict=True)]
+    path = workbook(tmp_path / "nounit.xlsx",
+                    ["月份", "1#进线", "2#进线", "总进线电量(kWh)", "IT设备用电量(kWh)"],
+                    [[a, b, f, i] for a, b, f, i in zip(first, second, FACILITY, IT,
+                                                         strict=True)])
+    result = assess(path)
+    assert result.metrics["pue"]["value"] == pytest.approx(sum(FACILITY) / sum(IT))
+    assert "total_differs_parts" not in {f.code for f in result.findings}
