@@ -307,3 +307,25 @@ def test_periods_as_columns_with_a_building_group_column(tmp_path):
     parts = data["input"]["columns"]["it_energy_kwh"]["parts"]
     assert [p["header"] for p in parts] == ["A栋 IT用电量", "B栋 IT用电量"]
     assert [p["row"] for p in parts] == [3, 5]
+
+
+def test_a_header_recognised_by_the_unit_written_under_it(tmp_path):
+    # 可再生能源 alone names no quantity; with (MWh) in the units row it is energy, read as the
+    # header 可再生能源(MWh) is (purchased green power), not refused as unknown
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2025年能耗统计"])
+    ws.append(["月份", "总用电量", "IT设备用电量", "可再生能源"])
+    ws.append(["单位", "(kWh)", "(kWh)", "(MWh)"])
+    facility = [1_200_000 + 10_000 * m for m in range(12)]
+    it = [1_000_000 + 5_000 * m for m in range(12)]
+    green = [250 + m for m in range(12)]  # MWh
+    for m in range(12):
+        ws.append([f"2025-{m + 1:02d}", facility[m], it[m], green[m]])
+    path = tmp_path / "units_below.xlsx"
+    wb.save(path)
+    result = assess(path)
+    assert "unrecognised_column" not in {f.code for f in result.findings}
+    source = result.submission.columns["green_purchase_kwh"]
+    assert (source.header, source.unit) == ("可再生能源", "MWh")
+    assert result.metrics["ref"]["value"] == pytest.approx(sum(green) * 1000 / sum(facility))

@@ -9,7 +9,7 @@ column then holds (unit, meters summed) is settled in :mod:`~greendc.reading.res
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from greendc.reading.excel import column_index
@@ -87,9 +87,25 @@ def header_texts(row: list[Any], width: int) -> dict[int, str]:
             if isinstance(v, str) and v.strip() and not _VALUE_LIKE.match(v.strip())}
 
 
-def _match(texts: dict[int, str], options: Options, letter) -> tuple[list[HeaderCell],
-                                                                      list[Recognition]]:
-    """Recognised cells and the recognitions of the texts that took no role."""
+def _units_below(row: list[Any] | None, width: int) -> dict[int, str]:
+    """The units of a row under a header that holds only units (one label such as 单位 aside),
+    brackets stripped, by column; empty for any other row."""
+    if row is None:
+        return {}
+    values = {c: cell_text(v) for c, v in enumerate(row[:width]) if cell_text(v)}
+    if any(not isinstance(row[c], str) for c in values):
+        return {}
+    found = {c: t.strip("()（）[]【】 ") for c, t in values.items()
+             if units.unit_kind(t.strip("()（）[]【】 ")) is not None}
+    return found if found and len(values) - len(found) <= 1 else {}
+
+
+def _match(texts: dict[int, str], options: Options, letter,
+           units_below: dict[int, str] | None = None) -> tuple[list[HeaderCell],
+                                                               list[Recognition]]:
+    """Recognised cells and the recognitions of the texts that took no role.  A text without
+    a unit that takes no role is tried again with the unit written under it (``可再生能源`` over
+    ``(MWh)`` is energy, as ``可再生能源(MWh)`` is)."""
     targets = options.column_mapping()
     by_position: dict[int, str] = {}
     for role, wanted in targets.items():
@@ -106,6 +122,10 @@ def _match(texts: dict[int, str], options: Options, letter) -> tuple[list[Header
     mapped_roles = set(by_position.values())
     for c, text in texts.items():
         found = recognise(text, options.aliases)
+        if found.role is None and found.unit is None and c in (units_below or {}):
+            again = recognise(f"{text} ({units_below[c]})", options.aliases)
+            if again.role is not None:
+                found = replace(again, text=text)
         if c in by_position:  # meters the user named together are parts, by column
             part = letter(c) if by_position[c] in several else found.part
             cells.append(HeaderCell(c, text, by_position[c], found.unit, found.register,
@@ -133,8 +153,8 @@ def _sub_labels(row: list[Any], width: int) -> dict[int, str] | None:
     texts = header_texts(row, width)
     if len(texts) < 2 or len(texts) != len(values):
         return None
-    if all(units.unit_kind(t.strip("()（）[]【】 ")) is not None for t in texts.values()):
-        return None  # a units row
+    if _units_below(row, width):
+        return None  # a units row (one label such as 单位 aside)
     return texts
 
 
@@ -178,10 +198,11 @@ def find_header(grid: list[tuple[int, list[Any]]], options: Options,
         texts = header_texts(row, width)
         if not texts:
             continue
-        cells, others = _match(texts, options, letter)
+        below = grid[i + 1] if i + 1 < len(grid) else None
+        next_row = below[1] if below and below[0] == number + 1 else None
+        cells, others = _match(texts, options, letter, _units_below(next_row, width))
         if not _is_header(cells):
             continue
-        below = grid[i + 1] if i + 1 < len(grid) else None
         sub = _sub_labels(below[1], width) if below and below[0] == number + 1 else None
         if sub:
             combined = _combine(texts, sub)
