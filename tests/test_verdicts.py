@@ -76,6 +76,19 @@ def test_a_month_with_facility_energy_and_no_it_stays_out_of_the_ratio():
     assert result.metrics["cue_kgco2_per_kwh"]["value"] == pytest.approx(1.2 * factor)
 
 
+def test_a_year_broken_by_a_blank_month_is_called_a_gap_not_a_short_year():
+    facility = [1_200_000.0] * 12
+    it = [1_000_000.0] * 12
+    facility[7] = it[7] = float("nan")  # August not typed
+    result = assessed({"facility_energy_kwh": facility, "it_energy_kwh": it})
+    # the data-quality finding says what the figures' reason says (it said "longest run 7")
+    gap = next(f for f in result.findings if f.code == "gap_in_period")
+    assert gap.params == {"months": 7, "needed": 12, "present": 11}
+    assert "short_period" not in codes(result)
+    assert result.metrics["pue"]["basis"]["provisional_code"] == "gap_in_year"
+    assert "11" in gap.describe("zh") and "7" in gap.describe("en")
+
+
 def test_thirteen_months_undeclared_are_assessed_over_the_last_twelve():
     # the stranger's workbook: January 2025 to January 2026, no reporting period declared;
     # over thirteen months PUE is 1.298 (a pass at 1.30), over any year it is above 1.30

@@ -12,8 +12,9 @@ from greendc.findings import Finding, Place
 from greendc.metrics import aggregate, formulas
 from greendc.reading.submission import Submission
 from greendc.reference.loading import load_toml
-from greendc.reference.names import DC, FACILITY, IT
+from greendc.reference.names import DC, IT
 from greendc.reference.settings import setting
+from greendc.validation.period import year_shortfall
 
 
 def period_hours(sub: Submission, energy: pd.DataFrame) -> float:
@@ -95,17 +96,9 @@ def sufficiency(sub: Submission, months: int,
         True when there are too few months or too little coverage; then ``short_year``,
         ``gap_in_year`` or ``low_coverage`` and that message's values, else None and ``{}``.
     """
-    needed = setting("sufficiency", "months_for_annual")
-    if months < needed:
-        energy = sub.energy
-        complete = energy.index[energy[FACILITY].notna() & energy[IT].notna()]
-        present = complete.to_period("M").nunique()
-        first, last = energy.index.min().to_period("M"), energy.index.max().to_period("M")
-        span = last.ordinal - first.ordinal + 1
-        if span >= needed and present > months:  # a year broken by a gap, not a short year
-            return True, "gap_in_year", {"months": months, "needed": needed,
-                                         "present": int(present)}
-        return True, "short_year", {"months": months, "needed": needed}
+    shortfall = year_shortfall(sub, months)
+    if shortfall is not None:
+        return True, *shortfall
     least = setting("coverage", "min_for_annual")
     if coverage is not None and coverage < least:
         return True, "low_coverage", {"coverage": coverage, "least": least}

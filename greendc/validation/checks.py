@@ -28,6 +28,7 @@ from greendc.validation.period import (
     coverage,
     range_text,
     stamp,
+    year_shortfall,
 )
 
 DataCheck = Callable[[Submission], list[Finding]]
@@ -127,10 +128,12 @@ def check_gaps(sub: Submission) -> list[Finding]:
 
 @check
 def check_span(sub: Submission) -> list[Finding]:
-    months = consecutive_months(sub)
-    if months >= setting("sufficiency", "months_for_annual"):
+    shortfall = year_shortfall(sub, consecutive_months(sub))
+    if shortfall is None:
         return []
-    return [Finding("short_period", "warning", Place(sheet=sub.energy_sheet), {"months": months})]
+    code, values = shortfall
+    return [Finding("short_period" if code == "short_year" else "gap_in_period", "warning",
+                    Place(sheet=sub.energy_sheet), values)]
 
 
 @check

@@ -13,6 +13,7 @@ import pandas as pd
 from greendc.findings import Finding
 from greendc.reading.submission import Submission
 from greendc.reference.names import FACILITY, IT
+from greendc.reference.settings import setting
 
 
 def stamp(value) -> str:
@@ -77,6 +78,35 @@ def consecutive_months(sub: Submission) -> int:
     ordinals = np.array([m.ordinal for m in months])
     runs = np.split(ordinals, np.flatnonzero(np.diff(ordinals) != 1) + 1)
     return max(len(r) for r in runs)
+
+
+def year_shortfall(sub: Submission, months: int) -> tuple[str, dict[str, int]] | None:
+    """Why the data hold no full year, when they do not: too short, or a year broken by a gap.
+
+    Parameters
+    ----------
+    sub : Submission
+        The submission (its months with both meters, to tell a gap from a short year).
+    months : int
+        Longest run of consecutive calendar months with complete data
+        (:func:`consecutive_months`).
+
+    Returns
+    -------
+    tuple of (str, dict) or None
+        ``short_year`` or ``gap_in_year`` and the message's values (``months``, ``needed``,
+        and for a gap ``present``: the months with both meters); None for a full year.
+    """
+    needed = setting("sufficiency", "months_for_annual")
+    if months >= needed:
+        return None
+    energy = sub.energy
+    complete = energy.index[energy[FACILITY].notna() & energy[IT].notna()]
+    present = complete.to_period("M").nunique()
+    first, last = energy.index.min().to_period("M"), energy.index.max().to_period("M")
+    if last.ordinal - first.ordinal + 1 >= needed and present > months:
+        return "gap_in_year", {"months": months, "needed": needed, "present": int(present)}
+    return "short_year", {"months": months, "needed": needed}
 
 
 def select_reporting_period(sub: Submission) -> tuple[Submission, list[Finding]]:
