@@ -115,7 +115,10 @@ def test_ar1_residuals_of_known_rho_are_measured_and_widen_the_uncertainty():
     actual = float((rep["facility_energy_kwh"] - rep["it_energy_kwh"]).sum())
     predicted = actual + regression["kwh"]   # a calendar year: no annualisation
     by_hand = t * 1.26 * stats["cv_rmse"] * math.sqrt(n / expected * (1 + 2 / expected) / m)
-    assert spread["kwh_68"] == pytest.approx(by_hand * predicted, rel=1e-6)
+    # the reporting year repeats the baseline's weather and load: hardly any extrapolation
+    assert 1.0 <= spread["extrapolation_factor"] < 1.05
+    assert spread["kwh_68"] == pytest.approx(
+        by_hand * predicted * spread["extrapolation_factor"], rel=1e-6)
     independent = by_hand * math.sqrt(expected / n * (1 + 2 / n) / (1 + 2 / expected))
     assert spread["kwh_68"] / predicted > 1.8 * independent   # sqrt(1.7/0.3) = 2.4 wider
 
@@ -247,3 +250,58 @@ def test_the_demo_has_no_verified_figure_and_says_why(hourly_xlsx):
     assert measure["method"] == "unverified" and measure["payback_years"] is None
     zh, en = render_html(assessment, "zh"), render_html(assessment, "en")
     assert "No verified figure" in en and "无可验证数值" in zh
+
+
+def test_the_extrapolation_factor_is_the_regression_s_own_leverage():
+    # y = a + b x: the variance of a predicted mean of m points at x_r is s^2 (1/m + 1/n +
+    # (x_r - mean x)^2 / Sxx) (Draper & Smith 3.1); Guideline 14 holds the point at mean x
+    from greendc.savings.uncertainty import extrapolation_factor
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(10.0, 2.0, 200)
+    design = np.column_stack([np.ones_like(x), x])
+    assert extrapolation_factor(design, design) == pytest.approx(1.0)
+    reporting = np.column_stack([np.ones(100), x[:100] - x[:100].mean() + x.mean() + 5.0])
+    n, m, sxx = len(x), len(reporting), float(np.sum((x - x.mean()) ** 2))
+    shift = float(reporting[:, 1].mean() - x.mean())
+    expected = math.sqrt((1 / m + 1 / n + shift ** 2 / sxx) / (1 / m + 1 / n))
+    assert extrapolation_factor(design, reporting) == pytest.approx(expected)
+    assert expected > 1.7  # 2.5 baseline standard deviations away
+    # a reporting mean closer than the baseline's never narrows the interval
+    assert extrapolation_factor(design, design[:50]) >= 1.0
+
+
+def test_a_hot_reporting_year_after_a_cool_baseline_widens_the_interval():
+    # a cool site (few days above the change point) whose reporting year runs 8 degC warmer:
+    # the cooling slope is extrapolated, and Guideline 14's formula alone ignores it
+    frame, _ = _daily_site(seed=5, saving=0.2)
+    cool = frame.copy()
+    before = cool.index < ADOPTED
+    cool.loc[before, "outdoor_temp_degc"] -= 9.0
+    cool.loc[~before, "outdoor_temp_degc"] += 1.0
+    regression = _regression(cool)["regression"]
+    spread, stats = regression["uncertainty"], regression["stats"]
+    assert spread["extrapolation_factor"] > 1.3
+    assert _regression(frame)["regression"]["uncertainty"]["extrapolation_factor"] < 1.1
+    # Guideline 14's figure by hand, times the factor
+    from greendc.savings.statistics import t_quantile
+
+    n, m, rho = stats["n"], spread["m"], stats["autocorrelation"]
+    effective = n * (1 - rho) / (1 + rho) if rho > 0 else n
+    t = t_quantile(0.95, effective - stats["parameters"])
+    rep = cool[cool.index >= ADOPTED]
+    predicted = float((rep["facility_energy_kwh"] - rep["it_energy_kwh"]).sum()) + regression[
+        "kwh"]
+    gl14 = t * 1.26 * stats["cv_rmse"] * math.sqrt(n / effective * (1 + 2 / effective) / m)
+    assert spread["kwh_90"] == pytest.approx(
+        gl14 * predicted * spread["extrapolation_factor"], rel=1e-6)
+    # the statistics the acceptance reads carry the widened figure
+    assert stats["fractional_uncertainty_90"] == spread["fraction_90"]
+    # and the report says why the interval is wider, in both languages
+    from greendc.report.savings import uncertainty_text
+
+    factor = f"{spread['extrapolation_factor']:.2f}"
+    assert f"widened ×{factor}" in uncertainty_text(spread, "en")
+    assert f"已放大 {factor} 倍" in uncertainty_text(spread, "zh")
+    assert "widened" not in uncertainty_text(
+        _regression(frame)["regression"]["uncertainty"], "en")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from greendc.reference.messages import message
+from greendc.reference.settings import setting
 from greendc.report.formatting import distinct_percents, format_number
 from greendc.report.views import label
 
@@ -24,10 +25,15 @@ def uncertainty_text(spread: dict[str, Any] | None, lang: str) -> str:
         return ""  # the choice sentence says why (deemed, declared, not a saving)
     if spread.get("kwh_68") is None:
         return ""
-    return message("report.uncertainty_line", lang, kwh68=spread["kwh_68"],
+    line = message("report.uncertainty_line", lang, kwh68=spread["kwh_68"],
                    kwh90=spread["kwh_90"], f68=_share(spread.get("fraction_68"), lang),
                    f90=_share(spread.get("fraction_90"), lang), n=spread["n"], m=spread["m"],
                    neff=spread["effective_n"], cv=spread["cv_rmse"])
+    factor = spread.get("extrapolation_factor", 1.0)
+    if factor >= setting("savings", "extrapolation_shown_min"):
+        line += message("report.separator", lang) + message("report.uncertainty_extrapolated",
+                                                             lang, factor=factor)
+    return line
 
 
 def choice_text(choice: dict[str, Any] | None, lang: str) -> str:

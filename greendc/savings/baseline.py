@@ -57,6 +57,7 @@ class Baseline:
     ranges: dict[str, tuple[float, float]]
     resolution: str
     features: pd.DataFrame = field(repr=False)
+    design: np.ndarray | None = field(default=None, repr=False)  # the baseline's rows, fitted
 
     def predict(self, features: pd.DataFrame) -> np.ndarray:
         return features[self.columns].to_numpy() @ self.coefficients
@@ -241,7 +242,8 @@ def fit_baseline(energy: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
             best = Baseline(form, names, coefficients,
                             {side: round(float(points[i]), 2) for side, i in where.items()},
                             stats,
-                            _ranges(energy, table[usable], start, end), resolution, table)
+                            _ranges(energy, table[usable], start, end), resolution, table,
+                            x)
     assert best is not None
     best.stats["forms_tried"] = tried
     return best

@@ -136,4 +136,5 @@ def fit_hourly(energy: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> 
     energy_window = energy[(energy.index >= start) & (energy.index < end)][TEMPERATURE]
     ranges = {"it": (float(base["it"].min()), float(base["it"].max())),
               TEMPERATURE: (float(energy_window.min()), float(energy_window.max()))}
-    return Baseline("time_of_week", columns, coefficients, {}, stats, ranges, "hourly", table)
+    return Baseline("time_of_week", columns, coefficients, {}, stats, ranges, "hourly", table,
+                    x)

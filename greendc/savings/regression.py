@@ -17,7 +17,7 @@ from greendc.reference.names import TEMPERATURE
 from greendc.savings.baseline import Baseline, fit_baseline
 from greendc.savings.hourly import FINER_THAN_DAILY, fit_hourly
 from greendc.savings.statistics import effective_n
-from greendc.savings.uncertainty import regression_acceptance, uncertainty
+from greendc.savings.uncertainty import extrapolation_factor, regression_acceptance, uncertainty
 
 DAYS_PER_MONTH = 365.25 / 12
 RULES = {"monthly": "MS", "daily": "D", "hourly": "h"}
@@ -111,7 +111,8 @@ def regression_method(energy: pd.DataFrame, baseline: tuple[pd.Timestamp, pd.Tim
     stats = dict(model.stats)
     stats["effective_n"] = effective_n(stats["n"], stats["autocorrelation"])
     spread = uncertainty(stats["cv_rmse"], stats["n"], len(rep), saved, float(np.sum(predicted)),
-                         stats["autocorrelation"], stats["parameters"], scale)
+                         stats["autocorrelation"], stats["parameters"], scale,
+                         extrapolation_factor(model.design, rep[model.columns].to_numpy()))
     for level in spread["levels"]:
         key = round(level * 100)
         fraction = spread[f"fraction_{key}"]

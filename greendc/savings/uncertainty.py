@@ -4,9 +4,15 @@ The regression's uncertainty comes from its fit; the simpler methods are ratio m
 PUE_base x E_IT, E_cooling = CLF_base x E_IT) whose baseline residuals give a CV(RMSE) in the
 same way, so ASHRAE Guideline 14's annex B formula applies to them too, with one parameter.
 
+A regression's uncertainty is widened by :func:`extrapolation_factor` when its reporting
+periods lie away from the baseline's conditions, which Guideline 14's formula assumes they
+do not.
+
 References
 ----------
 ASHRAE Guideline 14-2014, section 4.1.3 and annex B.
+N. R. Draper and H. Smith, Applied Regression Analysis, 3rd ed. (1998), section 3.1
+(variance of a predicted mean response).
 """
 
 from __future__ import annotations
@@ -21,11 +27,13 @@ from greendc.savings.statistics import effective_n, lag1_autocorrelation, saving
 
 
 def uncertainty(cv_rmse: float, n: int, m: int, saved: float, predicted: float,
-                autocorrelation: float, parameters: int, scale: float) -> dict[str, Any]:
+                autocorrelation: float, parameters: int, scale: float,
+                extrapolation: float = 1.0) -> dict[str, Any]:
     """Savings uncertainty at each of ``[savings] confidence_levels``, in kWh and as a share.
 
-    The absolute uncertainty t x 1.26 x CV x sqrt((n/n')(1 + 2/n')/m) x E_predicted holds for
-    any saving; the share of the saving exists only for a positive saving.
+    The absolute uncertainty t x 1.26 x CV x sqrt((n/n')(1 + 2/n')/m) x E_predicted x
+    ``extrapolation`` holds for any saving; the share of the saving exists only for a positive
+    saving.
 
     Parameters
     ----------
@@ -41,26 +49,63 @@ def uncertainty(cv_rmse: float, n: int, m: int, saved: float, predicted: float,
         Fitted parameters, change points included.
     scale : float
         Factor from the reporting window to a year (the figure's annualisation).
+    extrapolation : float
+        :func:`extrapolation_factor` of a regression (1 for a ratio method).
 
     Returns
     -------
     dict
         ``levels`` (e.g. [0.68, 0.9]); ``kwh_68``, ``kwh_90`` [kWh/yr] and ``fraction_68``,
         ``fraction_90`` [-] (None when the saving is not positive); ``n``, ``m``,
-        ``effective_n``, ``autocorrelation``, ``cv_rmse``, ``parameters``.
+        ``effective_n``, ``autocorrelation``, ``cv_rmse``, ``parameters``,
+        ``extrapolation_factor``.
     """
     out: dict[str, Any] = {"levels": list(setting("savings", "confidence_levels")), "n": n,
                            "m": m, "effective_n": effective_n(n, autocorrelation),
                            "autocorrelation": autocorrelation, "cv_rmse": cv_rmse,
-                           "parameters": parameters}
+                           "parameters": parameters, "extrapolation_factor": extrapolation}
     for level in out["levels"]:
         key = round(level * 100)
         absolute = savings_uncertainty(cv_rmse, n, m, 1.0, autocorrelation, parameters,
-                                       level) * predicted * scale
+                                       level) * predicted * scale * extrapolation
         out[f"kwh_{key}"] = absolute if math.isfinite(absolute) else None
         out[f"fraction_{key}"] = (absolute / (saved * scale)
                                   if saved > 0 and math.isfinite(absolute) else None)
     return out
+
+
+def extrapolation_factor(design: np.ndarray | None, reporting: np.ndarray) -> float:
+    """How much farther from the baseline's conditions the reporting periods lie, as a factor
+    on Guideline 14's uncertainty (1 when they lie where the baseline's mean does).
+
+    Guideline 14's formula takes the reporting periods to resemble the baseline's: its
+    parameter term (1 + 2/n') is that of predictions at the baseline's mean conditions.  A
+    regression's own prediction variance for the mean of m reporting periods is
+    s^2 (1/m + h), h = x_r' (X'X)^-1 x_r with x_r the reporting periods' mean feature row; at
+    the baseline's mean row h is h_0 (1/n for a model with an intercept).  The factor is
+    sqrt((1/m + h) / (1/m + h_0)): a hotter (or fuller) reporting year than any baseline day
+    widens the interval as far as the fit's own leverage says, never narrows it below
+    Guideline 14's.
+
+    Parameters
+    ----------
+    design : ndarray or None
+        The baseline's fitted feature rows X (periods x terms); None gives 1.
+    reporting : ndarray
+        The reporting periods' feature rows, same terms.
+
+    Returns
+    -------
+    float
+        The factor, at least 1.
+    """
+    if design is None or not len(reporting) or not len(design):
+        return 1.0
+    gram = np.linalg.pinv(design.T @ design)
+    base_row, rep_row = design.mean(axis=0), reporting.mean(axis=0)
+    h_0, h = float(base_row @ gram @ base_row), float(rep_row @ gram @ rep_row)
+    m = len(reporting)
+    return max(1.0, math.sqrt((1 / m + h) / (1 / m + h_0)))
 
 
 def ratio_uncertainty(base_y: np.ndarray, base_x: np.ndarray, rep_x: np.ndarray,
