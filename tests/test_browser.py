@@ -123,6 +123,9 @@ def test_eligibility_and_batch_index_in_each_language(browser, hourly_xlsx, tmp_
     assert errors == []
     table = page.eval_on_selector("#table", "t => t.getBoundingClientRect().width")
     assert table <= 1280
+    # nor is the last column squeezed to a character a line (it was, with six packs)
+    assert page.eval_on_selector("#table col.c-problems",
+                                 "c => c.getBoundingClientRect().width") >= 150
     wrapped = page.eval_on_selector_all(
         "#table td.nowrap", "cells => cells.filter(c => { const r = document.createRange(); "
         "r.selectNodeContents(c); const tops = new Set(Array.from(r.getClientRects(), "

@@ -163,3 +163,39 @@ def test_numbered_meters_without_a_unit_do_not_stop_the_total(tmp_path):
     result = assess(path)
     assert result.metrics["pue"]["value"] == pytest.approx(sum(FACILITY) / sum(IT))
     assert "total_differs_parts" not in {f.code for f in result.findings}
+
+
+def test_a_batch_marks_the_held_pue_and_counts_in_whole_facilities(tmp_path):
+    # a reviewer sorting the overview by PUE must see that 1.212 was judged on nothing
+    import re
+
+    from greendc.batch import BatchOptions, run_batch
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    first = [round(f * 0.55) for f in FACILITY]
+    second = [f - a for f, a in zip(FACILITY, first, strict=True)]
+    headers = ["月份", "1#进线电量(kWh)", "2#进线电量(kWh)", "总进线电量(kWh)",
+               "IT设备用电量(kWh)"]
+    workbook(inbox / "low.xlsx", headers,
+             [[a, b, round(f * 0.92), i] for a, b, f, i in zip(first, second, FACILITY, IT,
+                                                                strict=True)])
+    workbook(inbox / "agree.xlsx", headers,
+             [[a, b, f, i] for a, b, f, i in zip(first, second, FACILITY, IT, strict=True)])
+    out = tmp_path / "out"
+    run_batch(inbox, out, BatchOptions(jobs=1, lang="en"))
+    page = (out / "index.html").read_text(encoding="utf-8")
+    rows = {name: row for name, row in re.findall(r">(low|agree)\.xlsx<.*?(<td.*?)</tr>", page,
+                                                 flags=re.S)}
+    assert "total and meters disagree, not graded" in rows["low"]
+    assert "PUE not judged" in rows["low"]
+    assert "disagree" not in rows["agree"]
+    sheet = openpyxl.load_workbook(out / "summary.xlsx").worksheets[0]
+    table = list(sheet.iter_rows(values_only=True))
+    low = next(r for r in table if r[0] == "low.xlsx")
+    assert "PUE not judged" in low[table[0].index("flags")]
+    # two facilities: the histogram's count axis reads 0, 1 (never 0.5 printed as 1)
+    ticks = re.findall(r'<text[^>]*class="tick[^"]*"[^>]*>([^<]*)</text>',
+                       page.split('id="pue-histogram"')[1].split("</svg>")[0])
+    counts = [t for t in ticks if t.strip().isdigit()]
+    assert counts and len(counts) == len(set(counts))

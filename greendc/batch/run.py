@@ -170,11 +170,16 @@ def _assess_and_write(item: Item, sha256: str, reports: Path, options: BatchOpti
                   provisional_why={"code": data["metrics"]["pue"]["basis"].get("provisional_code"),
                                    "params": data["metrics"]["pue"]["basis"].get(
                                        "provisional_params") or {}},
+                  pue_held={k: v for k, v in data["metrics"]["pue"]["basis"].items()
+                            if k in HELD_MARKS and v},
                   savings_kwh=(data.get("savings") or {}).get("total", {}).get("kwh_measured"),
                   limits=[list(pair) for pair in judged_pairs(data["criteria"])])
 
 
 Task = tuple[Item, str, str, BatchOptions]
+# what a PUE's basis may say it is not (a bound, implausible, contradicted by its meters): shown
+# beside the PUE in the overview, as in the report
+HELD_MARKS = ("netted_bound", "implausible", "meters_disagree")
 
 
 def _work(task: Task) -> dict[str, Any]:
@@ -271,7 +276,7 @@ def run_batch(inbox: str | Path, out: str | Path, options: BatchOptions | None =
 
 
 def _flag_records(records: list[dict[str, Any]]) -> None:
-    """The flags a reviewer reads beside a record: a provisional PUE; the same content under
+    """The flags a reviewer reads beside a record: a provisional or held PUE; the same content under
     two names; the same facility submitted twice with other content."""
     by_sha: dict[str, list[str]] = {}
     by_facility: dict[str, list[dict[str, Any]]] = {}
@@ -285,6 +290,8 @@ def _flag_records(records: list[dict[str, Any]]) -> None:
         r["flags"] = []
         if r.get("provisional"):  # a reviewer sorting by PUE must see it is not a year's
             r["flags"].append({"kind": "provisional", **r.get("provisional_why", {})})
+        if r.get("pue_held"):  # nor a figure any rule was judged on
+            r["flags"].append({"kind": "held", "basis": r["pue_held"]})
         twins = [n for n in by_sha.get(r["sha256"], []) if n != r["name"]]
         if twins:
             r["flags"].append({"kind": "same_content", "names": twins})

@@ -88,6 +88,7 @@ def _total_against_meters(total: pd.Series, meters: pd.Series, source: ColumnSou
     place = Place.for_rows(sheet, [int(r) for r in rows[apart]], source.header)
     return Finding("total_differs_parts", "warning", place, {
         "total": source.header, "meters": ", ".join(f'"{p.header}"' for p in source.checks),
+        "meters_zh": "、".join(f"“{p.header}”" for p in source.checks),
         "stated": stated, "summed": summed, "difference": difference,
         "periods": int(both.sum()), "apart": int(apart.sum()), "tolerance": tolerance,
         **_role_words(source.name)})

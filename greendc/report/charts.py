@@ -110,18 +110,19 @@ def line_chart(labels: Sequence[str], values: Sequence[float | None], *, title: 
 
 def stacked_bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None], str]],
                  *, title: str, desc: str, unit: str, chart_id: str = "bars",
-                 scale: float = 1.0) -> Markup:
+                 scale: float = 1.0, min_step: float = 0.0) -> Markup:
     """Stacked bars, one per label, with a legend.
 
     Parameters
     ----------
     series : (name, values, css class) from the bottom of the stack up; None counts as 0
     scale : values are divided by it for display (e.g. 1000 for kWh shown as MWh)
+    min_step : the least step between axis ticks (1 for counts: no 0.5 printed as 1)
     """
     totals = [sum((s[1][i] or 0) for s in series) / scale for i in range(len(labels))]
     if not labels or max(totals, default=0) <= 0:
         return Markup("")
-    ticks = nice_ticks(0, max(totals))
+    ticks = nice_ticks(0, max(totals), min_step=min_step)
     top = ticks[-1]
     plot_w = WIDTH - MARGIN["left"] - MARGIN["right"]
     plot_h = HEIGHT - MARGIN["top"] - MARGIN["bottom"] - 22  # room for the legend

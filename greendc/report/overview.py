@@ -47,7 +47,7 @@ def histogram(values: list[float], thresholds: list[tuple[float, str]], lang: st
     bars = charts.stacked_bars(labels, [(message("overview.facilities", lang), counts, "s-it")],
                                title=message("overview.distribution", lang),
                                desc=message("overview.distribution_desc", lang), unit="n",
-                               chart_id="pue-histogram")
+                               chart_id="pue-histogram", min_step=1)
     marks = " · ".join(f"{label}" for _, label in thresholds)
     return Markup(bars + Markup('<p class="note">') + escape(marks) + Markup("</p>"))
 
@@ -92,6 +92,7 @@ def render_index(result, packs: list[str], lang: str) -> str:
         total=len(records), valid=result.valid, invalid=result.invalid, css=Markup(stylesheet()),
         pack_titles={p: _title(p, lang) for p in packs}, problems=problems,
         status_text=lambda s: message(f"label.status.{s}", lang),
+        held_text=lambda basis: views.qualifiers(basis or {}, lang, short=True),
         verdict_text=lambda v: message(f"verdict.{v or 'not_checked'}", lang))
 
 
@@ -109,11 +110,14 @@ def _problem(problem: dict[str, Any] | str, lang: str) -> Markup:
 
 
 def flag_text(flag: dict[str, Any], lang: str) -> str:
-    """A batch's flag in words of ``lang``: a provisional PUE (``{"kind", "code", "params"}``)
-    or a duplicate (``{"kind", "names"}``)."""
+    """A batch's flag in words of ``lang``: a provisional PUE (``{"kind", "code", "params"}``),
+    a held one (``{"kind", "basis"}``) or a duplicate (``{"kind", "names"}``)."""
     if flag["kind"] == "provisional":
         why = message(f"reason.{flag['code']}", lang, **flag["params"]) if flag.get("code") else ""
         return message("batch_files.flag_provisional", lang, reason=why)
+    if flag["kind"] == "held":
+        return message("batch_files.flag_held", lang, what=message("report.separator", lang).join(
+            views.qualifiers(flag["basis"], lang, short=True)))
     return message(f"batch_files.flag_{flag['kind']}", lang, names=", ".join(flag["names"]))
 
 
