@@ -566,3 +566,18 @@ def test_an_existing_liquid_cooled_site_is_outside_gb40879s_scope():
     assert "液冷" in existing.findings[0].reason.render("zh")
     new = pack(assessed(energy, cooling_type="liquid", status="new"), "gb40879-2021")
     assert new.grade == 1  # 1.15 <= 1.20: the first limb covers a new liquid-cooled site
+
+
+def test_blank_months_in_a_renewable_column_are_counted_as_none_and_said_so():
+    facility = [1_200_000.0] * 12
+    it = [1_000_000.0] * 12
+    green = [500_000.0] * 6 + [float("nan")] * 6  # the second half-year not typed
+    result = assessed({"facility_energy_kwh": facility, "it_energy_kwh": it,
+                       "green_purchase_kwh": green})
+    # REF counts the blank months as none: never raised by leaving cells out
+    assert result.metrics["ref"]["value"] == pytest.approx(6 * 500_000 / sum(facility))
+    blank = next(f for f in result.findings if f.code == "blank_counted_as_none")
+    assert blank.severity == "warning"
+    assert (blank.params["count"], blank.params["of"], blank.params["period"]) == (
+        6, 12, "2025-07-01")
+    assert "6" in blank.describe("zh") and "counted" not in blank.describe("zh")

@@ -73,6 +73,26 @@ def check_temperature_gaps(sub: Submission) -> list[Finding]:
 
 
 @check
+def check_blank_counted_as_none(sub: Submission) -> list[Finding]:
+    """Blank cells of a column that has values elsewhere, in periods with both meters: the
+    year's totals count them as none (no fuel, no green power, no cooling energy), which
+    understates what they feed (E_DC and PUE for fuels, REF, CLF); the user is told, never
+    left to guess."""
+    both = (sub.energy[FACILITY].notna() & sub.energy[IT].notna()).to_numpy()
+    out = []
+    for col in sub.energy.columns:
+        if col in (FACILITY, IT) or not is_summable(col) or sub.energy[col].isna().all():
+            continue  # an all-blank column is absent (blank_columns)
+        blank = sub.energy[col].isna().to_numpy() & both
+        if blank.any():
+            out.append(Finding("blank_counted_as_none", "warning",
+                               sub.place(col, np.flatnonzero(blank)),
+                               {"count": int(blank.sum()), "of": int(both.sum()),
+                                "period": stamp(sub.energy.index[blank][0])}))
+    return out
+
+
+@check
 def check_negative(sub: Submission) -> list[Finding]:
     out = []
     for col in sub.energy.columns:
