@@ -33,8 +33,17 @@ class Place:
     column: str | None = None
     key: str | None = None  # canonical name of a Facility field, e.g. "declared_pue"
     more_rows: int = 0  # rows left out of ``rows`` (only the first MAX_ROWS are kept)
+    # column letters in one row: values of a table with the periods as columns
+    columns: tuple[str, ...] = ()
 
     MAX_ROWS = 50
+
+    @classmethod
+    def for_columns(cls, sheet: str | None, row: int | None, columns) -> Place:
+        """A place for cells of one row (a quantity in a table with the periods as columns)."""
+        columns = tuple(columns)
+        return cls(sheet=sheet, row=row, columns=columns[:cls.MAX_ROWS],
+                   more_rows=max(0, len(columns) - cls.MAX_ROWS))
 
     @classmethod
     def for_rows(cls, sheet: str | None, rows, column: str | None = None) -> Place:
@@ -61,6 +70,13 @@ class Place:
             parts.append(say("rows", rows=shown, more=say("more", n=more) if more > 0 else ""))
         if self.column:
             parts.append(say("column", column=self.column))
+        elif len(self.columns) == 1 and not self.more_rows:
+            parts.append(say("column_letter", column=self.columns[0]))
+        elif self.columns:
+            shown = say("row_separator").join(self.columns[:5])
+            more = len(self.columns) + self.more_rows - 5
+            parts.append(say("columns", columns=shown,
+                             more=say("more_columns", n=more) if more > 0 else ""))
         if self.key:
             parts.append(say("key", key=field_label(self.key, lang)))
         return say("separator").join(parts)
@@ -75,7 +91,8 @@ class Place:
         """The place from its JSON form (:meth:`to_dict`)."""
         return cls(sheet=data.get("sheet"), row=data.get("row"),
                    rows=tuple(data.get("rows") or ()), column=data.get("column"),
-                   key=data.get("key"), more_rows=data.get("more_rows") or 0)
+                   key=data.get("key"), more_rows=data.get("more_rows") or 0,
+                   columns=tuple(data.get("columns") or ()))
 
     def to_dict(self) -> dict:
         return {
@@ -85,6 +102,7 @@ class Place:
             "more_rows": self.more_rows,
             "column": self.column,
             "key": self.key,
+            **({"columns": list(self.columns)} if self.columns else {}),
         }
 
 

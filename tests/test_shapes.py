@@ -524,3 +524,30 @@ def test_units_of_ten_thousand_kwh(tmp_path):
     d = run(path)
     check_totals(d, exp)
     check_year(d)
+
+
+def test_a_value_in_a_table_with_months_as_columns_is_placed_at_its_row_and_column(tmp_path):
+    """An error in a summary sheet names the cell the operator typed (row 3, column H), not the
+    header row; a later check on the same table names the quantity's row."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "月报"
+    ws.append(["2025年能耗月报"])
+    ws.append(["项目", "单位", *[f"{m}月" for m in range(1, 13)]])
+    ws.append(["总用电量", "kWh", *([1_200_000] * 5), "检修", *([1_200_000] * 6)])
+    ws.append(["IT设备用电量", "kWh", *[1_000_000 + m for m in range(12)]])
+    path = tmp_path / "月报.xlsx"
+    wb.save(path)
+    text = finding_of(assess(path, Options(year=2025)), "text_in_number")
+    assert (text.place.sheet, text.place.row, text.place.columns) == ("月报", 3, ("H",))
+    assert "row 3, column H" in text.describe("en")  # June stands in column H
+    assert "第 3 行，第 H 列" in text.describe("zh")
+    ws["H3"] = 1_200_000
+    ws["D4"] = 1_500_000  # February's IT above the facility total: named at the IT row
+    wb.save(path)
+    above = finding_of(assess(path, Options(year=2025)), "it_above_facility")
+    assert above.place.row == 4
+
+
+def finding_of(result, code):
+    return next(f for f in result.findings if f.code == code)

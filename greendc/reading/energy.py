@@ -9,6 +9,7 @@ per column on the period, and a period given twice for one column is an error.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from greendc.findings import errors as error_findings
 from greendc.reading.cells import FORMULA_WITHOUT_VALUE
 from greendc.reading.meters import sum_parts, totals_row_against, values_decide
 from greendc.reading.periods import infer_granularity, parse_periods, period_hours
-from greendc.reading.sources import CHECK, ColumnSource, frame_keys
+from greendc.reading.sources import CHECK, ColumnSource, Locator, frame_keys
 from greendc.reference.columns import columns as column_roles
 from greendc.reference.columns import is_summable
 from greendc.reference.messages import message
@@ -46,6 +47,8 @@ class RawTable:
     hidden: bool = False
     text_cells: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     year: tuple[int, str] | None = None
+    # periods as columns: ``rows`` holds each period's column position, and this names it
+    column_name: Callable[[int], str] | None = None
 
 
 @dataclass
@@ -58,28 +61,13 @@ class Table:
     rows: np.ndarray
     granularity: str
     step: pd.DateOffset | pd.Timedelta
+    across: bool = False  # periods as columns: ``rows`` are the periods' column positions
 
-
-def rows_place(sheet: str | None, rows: np.ndarray, mask: np.ndarray, header: str) -> Place:
-    """The :class:`Place` of the rows picked by ``mask`` in one column.
-
-    Parameters
-    ----------
-    sheet : str or None
-        The table's sheet; None for a CSV file.
-    rows : ndarray of int
-        Source row number (Excel row or CSV line) of each table row.
-    mask : ndarray of bool
-        Which table rows to name, same length as ``rows``.
-    header : str
-        The column's header as written in the file.
-
-    Returns
-    -------
-    Place
-        One row, or the first rows and a count of the rest.
-    """
-    return Place.for_rows(sheet, rows[mask], header)
+    def row_numbers(self, role: str) -> np.ndarray:
+        """The source row of each of ``role``'s values (its quantity's row across)."""
+        if not self.across:
+            return self.rows
+        return np.full(len(self.rows), self.columns[role].row or 0, dtype=int)
 
 
 def _rows_named(raw: pd.Series, key: str = "totals_words") -> np.ndarray:
@@ -167,6 +155,7 @@ def build(path: Path, raw: RawTable, timezone: str) -> tuple[Table | None, list[
     frame = _with_text_cells(raw.frame, raw.text_cells)
     if raw.hidden:
         findings.append(Finding("hidden_sheet", "info", Place(sheet=sheet)))
+    where = Locator(sheet, frame_keys(columns), raw.column_name)
     sources = {k: s for k, s in frame_keys(columns).items() if k != "period_start"}
     blank = frame[[*sources, "period_start"]].isna().all(axis=1).to_numpy()
     frame, rows = frame.loc[~blank].reset_index(drop=True), rows[~blank]
@@ -174,8 +163,8 @@ def build(path: Path, raw: RawTable, timezone: str) -> tuple[Table | None, list[
     totals_frame, totals_rows = frame.loc[totals], rows[totals]
     summary = _rows_named(frame["period_start"], "summary_words")
     for number, text in zip(rows[summary], frame["period_start"][summary], strict=True):
-        findings.append(Finding("summary_row_excluded", "info",
-                                Place(sheet=sheet, row=int(number)), {"text": str(text)}))
+        findings.append(Finding("summary_row_excluded", "info", where("period_start", [number]),
+                                {"text": str(text)}))
     frame, rows = (frame.loc[~(totals | summary)].reset_index(drop=True),
                    rows[~(totals | summary)])
     if frame.empty:
@@ -196,15 +185,15 @@ def build(path: Path, raw: RawTable, timezone: str) -> tuple[Table | None, list[
     parsed = {key: _numbers(frame[key]) for key in sources}
     notes_mask = _trailing_notes(~(missing | bad), {k: v[0] for k, v in parsed.items()})
     if notes_mask.any():
-        findings.append(_notes_finding(frame, rows, notes_mask, sheet, sources))
+        findings.append(_notes_finding(frame, where(None, rows[notes_mask]), notes_mask,
+                                       sources))
         keep = ~notes_mask
         frame, rows, periods = frame.loc[keep].reset_index(drop=True), rows[keep], periods[keep]
         bad, missing = bad[keep], missing[keep]
         parsed = {k: tuple(a[keep] for a in v) for k, v in parsed.items()}
 
     def place(key: str, mask: np.ndarray) -> Place:
-        header = period_header if key == "period_start" else sources[key].header
-        return rows_place(sheet, rows, mask, header)
+        return where(key, rows[mask])
 
     if missing.any():
         findings.append(Finding("missing_period", "error", place("period_start", missing),
@@ -250,33 +239,35 @@ def build(path: Path, raw: RawTable, timezone: str) -> tuple[Table | None, list[
             findings.append(Finding("monthly_dates_moved", "info", Place(sheet=sheet)))
         energy.index = pd.DatetimeIndex(starts, name="period_start")
 
-    energy, rows, more = _power_and_registers(path, energy, rows, sources, sheet, granularity,
+    energy, rows, more = _power_and_registers(path, energy, rows, sources, where, granularity,
                                               step)
     findings += more
-    findings += totals_row_against(totals_frame, totals_rows, energy, sources, sheet)
-    energy, columns, checked = sum_parts(energy, columns, rows, sheet)
+    findings += totals_row_against(totals_frame, totals_rows, energy, sources, where)
+    energy, columns, checked = sum_parts(energy, columns, rows, where)
     findings += checked
     energy, columns, swapped = values_decide(energy, columns, sheet)
     findings += swapped
     if error_findings(findings) and energy.empty:
         return None, findings
-    return Table(sheet, columns, energy, rows, granularity, step), findings
+    return Table(sheet, columns, energy, rows, granularity, step,
+                 raw.column_name is not None), findings
 
 
-def _notes_finding(frame: pd.DataFrame, rows: np.ndarray, mask: np.ndarray, sheet: str | None,
+def _notes_finding(frame: pd.DataFrame, place: Place, mask: np.ndarray,
                    sources: dict[str, ColumnSource]) -> Finding:
     texts = []
     for _, row in frame.loc[mask, ["period_start", *sources]].iterrows():
         texts += [str(v).strip() for v in row if isinstance(v, str) and v.strip()]
     first = texts[0] if texts else ""
-    return Finding("notes_ignored", "info", Place.for_rows(sheet, rows[mask]),
+    return Finding("notes_ignored", "info", place,
                    {"count": int(mask.sum()), "text": first[:60]})
 
 
 def _power_and_registers(path: Path, energy: pd.DataFrame, rows: np.ndarray,
-                         sources: dict[str, ColumnSource], sheet: str | None, granularity: str,
+                         sources: dict[str, ColumnSource], where: Locator, granularity: str,
                          step) -> tuple[pd.DataFrame, np.ndarray, list[Finding]]:
     findings: list[Finding] = []
+    sheet = where.sheet
     power = [k for k, c in sources.items() if c.holds == "power"]
     if power:
         if granularity == "irregular":
@@ -297,12 +288,10 @@ def _power_and_registers(path: Path, energy: pd.DataFrame, rows: np.ndarray,
         backwards = np.append(False, used[:-1] < 0)  # named at the later reading's row
         if backwards.any():
             findings.append(Finding("register_backwards", "error",
-                                    rows_place(sheet, rows, backwards, sources[key].header),
+                                    where(key, rows[backwards]),
                                     {"count": int(backwards.sum())}))
         energy[key] = used
-        findings.append(Finding("register_periods", "info",
-                                Place(sheet=sheet, column=sources[key].header,
-                                      row=int(rows[-1]) if len(rows) else None),
+        findings.append(Finding("register_periods", "info", where(key, rows[-1:]),
                                 {"last": _stamp_text(energy.index[-1]) if len(energy) else ""}))
     summed = [k for k, c in sources.items() if is_summable(c.name)]
     if set(summed) <= set(registers) and len(energy):
@@ -343,15 +332,15 @@ def combine(tables: list[Table]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
     if len(tables) == 1:
         (t,) = tables
         roles = [*t.energy.columns, "period_start"]
-        row_numbers = pd.DataFrame({r: t.rows for r in roles}, index=t.energy.index)
+        row_numbers = pd.DataFrame({r: t.row_numbers(r) for r in roles}, index=t.energy.index)
         row_sheets = pd.DataFrame({r: [t.sheet] * len(t.rows) for r in roles},
                                   index=t.energy.index, dtype=object)
         return t.energy, row_numbers, row_sheets, findings
     per_role: dict[str, list[tuple[pd.Series, pd.Series, pd.Series]]] = {}
     for t in tables:
-        rows = pd.Series(t.rows, index=t.energy.index)
         sheets = pd.Series(t.sheet, index=t.energy.index, dtype=object)
         for role in t.energy.columns:
+            rows = pd.Series(t.row_numbers(role), index=t.energy.index)
             per_role.setdefault(role, []).append((t.energy[role], rows, sheets))
     values, numbers, names = {}, {}, {}
     for role, parts in per_role.items():

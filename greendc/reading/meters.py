@@ -17,7 +17,7 @@ import pandas as pd
 
 from greendc.findings import Finding, Place
 from greendc.reading.recognise import MAPPING, MEANING, VALUES
-from greendc.reading.sources import CHECK, ColumnSource
+from greendc.reading.sources import CHECK, ColumnSource, Locator
 from greendc.reference.columns import columns as column_roles
 from greendc.reference.columns import is_summable
 from greendc.reference.names import FACILITY, IT
@@ -25,8 +25,7 @@ from greendc.reference.settings import setting
 
 
 def sum_parts(energy: pd.DataFrame, columns: dict[str, ColumnSource], rows: np.ndarray,
-              sheet: str | None
-              ) -> tuple[pd.DataFrame, dict[str, ColumnSource], list[Finding]]:
+              where: Locator) -> tuple[pd.DataFrame, dict[str, ColumnSource], list[Finding]]:
     """One column per role: the meters of a role added up (a period missing on any meter is
     missing for the role, never a partial sum), and a total checked against the numbered
     meters beside it.
@@ -40,9 +39,9 @@ def sum_parts(energy: pd.DataFrame, columns: dict[str, ColumnSource], rows: np.n
         The table's roles; a role read from several meters has ``parts``, a total beside
         numbered meters has ``checks``.
     rows : ndarray of int
-        Source row of each period, for the finding.
-    sheet : str or None
-        The table's sheet, for the finding.
+        Source row (or, periods as columns, column position) of each period.
+    where : Locator
+        Turns frame keys and ``rows`` into the finding's place.
 
     Returns
     -------
@@ -59,7 +58,7 @@ def sum_parts(energy: pd.DataFrame, columns: dict[str, ColumnSource], rows: np.n
             keys = [k for k in source.frame_keys() if CHECK in k]
             meters = energy[keys].sum(axis=1, skipna=False, min_count=len(keys))
             energy = energy.drop(columns=keys)
-            found = _total_against_meters(energy[role], meters, source, rows, sheet)
+            found = _total_against_meters(energy[role], meters, source, rows, where)
             if found is not None:
                 columns = {**columns, role: replace(source, differs_from_checks=found.params[
                     "difference"])}
@@ -72,7 +71,7 @@ def sum_parts(energy: pd.DataFrame, columns: dict[str, ColumnSource], rows: np.n
 
 
 def _total_against_meters(total: pd.Series, meters: pd.Series, source: ColumnSource,
-                          rows: np.ndarray, sheet: str | None) -> Finding | None:
+                          rows: np.ndarray, where: Locator) -> Finding | None:
     """A warning when a total and the sum of its numbered meters differ beyond the meters'
     accuracy over the periods both cover (None when they agree or share no period)."""
     both = total.notna().to_numpy() & meters.notna().to_numpy()
@@ -85,8 +84,7 @@ def _total_against_meters(total: pd.Series, meters: pd.Series, source: ColumnSou
         return None
     apart = both & (np.abs(total.to_numpy() - meters.to_numpy())
                     > tolerance * np.abs(meters.to_numpy()))
-    place = Place.for_rows(sheet, [int(r) for r in rows[apart]], source.header)
-    return Finding("total_differs_parts", "warning", place, {
+    return Finding("total_differs_parts", "warning", where(source.name, rows[apart]), {
         "total": source.header, "meters": ", ".join(f'"{p.header}"' for p in source.checks),
         "meters_zh": "、".join(f"“{p.header}”" for p in source.checks),
         "stated": stated, "summed": summed, "difference": difference,
@@ -143,7 +141,7 @@ def values_decide(energy: pd.DataFrame, columns: dict[str, ColumnSource], sheet:
 
 
 def totals_row_against(totals: pd.DataFrame, totals_rows: np.ndarray, energy: pd.DataFrame,
-                       sources: dict[str, ColumnSource], sheet: str | None) -> list[Finding]:
+                       sources: dict[str, ColumnSource], where: Locator) -> list[Finding]:
     """Each totals row set aside (合计, Total) as an info, and a warning per energy column whose
     stated total differs from the sum of its rows beyond rounding.
 
@@ -153,7 +151,7 @@ def totals_row_against(totals: pd.DataFrame, totals_rows: np.ndarray, energy: pd
     totals_rows : their source row numbers
     energy : the table's values in canonical units by frame key
     sources : frame key -> source (unit factor, what the column holds)
-    sheet : the table's sheet (None for a text file)
+    where : turns frame keys and row numbers (column positions across) into places
 
     Returns
     -------
@@ -163,7 +161,7 @@ def totals_row_against(totals: pd.DataFrame, totals_rows: np.ndarray, energy: pd
     findings: list[Finding] = []
     tolerance = setting("ingest", "totals_tolerance")
     for (_, row), number in zip(totals.iterrows(), totals_rows, strict=True):
-        findings.append(Finding("totals_row_excluded", "info", Place(sheet=sheet, row=int(number)),
+        findings.append(Finding("totals_row_excluded", "info", where("period_start", [number]),
                                 {"text": str(row["period_start"])}))
         for key, source in sources.items():
             if source.holds != "energy" or not is_summable(source.name) or key not in energy:
@@ -174,7 +172,6 @@ def totals_row_against(totals: pd.DataFrame, totals_rows: np.ndarray, energy: pd
             stated *= source.factor
             summed = float(energy[key].sum())
             if abs(stated - summed) > tolerance * max(abs(summed), 1e-9):
-                findings.append(Finding("totals_mismatch", "warning",
-                                        Place(sheet=sheet, row=int(number), column=source.header),
+                findings.append(Finding("totals_mismatch", "warning", where(key, [number]),
                                         {"stated": stated, "summed": summed}))
     return findings

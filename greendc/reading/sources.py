@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from greendc.findings import Place
 
 CHECK = "~"  # frame keys of meters read only to check a total: ``role~letter``
 
@@ -69,3 +72,30 @@ def frame_keys(columns: dict[str, ColumnSource]) -> dict[str, ColumnSource]:
         Frame key (the role, or ``role@letter`` for each meter of a summed role) -> source.
     """
     return {k: s for source in columns.values() for k, s in source.frame_keys().items()}
+
+
+@dataclass(frozen=True)
+class Locator:
+    """Where a table's values stand, as a :class:`~greendc.findings.Place`: rows of a column,
+    or, in a table with the periods as columns, columns of the quantity's row.
+
+    Attributes
+    ----------
+    sheet : the table's sheet (None for a text file)
+    sources : frame key -> source (``period_start`` included)
+    column_name : for a table with the periods as columns, column position -> its name (the
+        table's row numbers then hold each period's column position); None otherwise
+    """
+
+    sheet: str | None
+    sources: dict[str, ColumnSource]
+    column_name: Callable[[int], str] | None = None
+
+    def __call__(self, key: str | None, positions: Iterable[int]) -> Place:
+        """The place of frame key ``key``'s values at ``positions`` (row numbers, or the
+        periods' column positions); no key names the rows (columns) alone."""
+        source = self.sources.get(key) if key else None
+        if self.column_name is None:
+            return Place.for_rows(self.sheet, positions, source.header if source else None)
+        return Place.for_columns(self.sheet, source.row if source else None,
+                                 [self.column_name(int(p)) for p in positions])

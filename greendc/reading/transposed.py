@@ -132,7 +132,8 @@ def transposed_table(path: Path, sheet: str, grid: list[tuple[int, list[Any]]], 
     -------
     RawTable
         ``period_start`` holds the period headers (and the totals header last); each quantity
-        row is a column; source rows are the quantity rows' header row.
+        row is a column; ``rows`` holds each period's column position, named by ``letter``
+        (``column_name``), so that a value is placed at its quantity's row and its column.
     """
     rows_below = [(r, row) for r, row in grid if r > across.row]
     cells, texts, unit_row, values = [], {}, {}, {}
@@ -181,12 +182,14 @@ def transposed_table(path: Path, sheet: str, grid: list[tuple[int, list[Any]]], 
     for key, source in frame_keys(columns).items():
         if key != "period_start":
             frame[key] = pd.Series(values[int(source.letter)], dtype=object)
-    rows = np.full(len(period_cells), across.row, dtype=int)
+    positions = [*across.periods, *([across.totals] if across.totals is not None else [])]
+    rows = np.array(positions, dtype=int)  # each period's column: the Locator names it
     findings = [*more, *findings,
                 Finding("transposed_table", "info", Place(sheet=sheet, row=across.row),
                         {"count": len(across.periods)})]
     columns["period_start"] = _period_source(sheet, across, head, letter)
-    return RawTable(sheet, columns, pd.DataFrame(frame), rows, findings, year=year)
+    return RawTable(sheet, columns, pd.DataFrame(frame), rows, findings, year=year,
+                    column_name=letter)
 
 
 def _with_row(source: ColumnSource) -> ColumnSource:
