@@ -199,3 +199,14 @@ def test_a_batch_marks_the_held_pue_and_counts_in_whole_facilities(tmp_path):
                        page.split('id="pue-histogram"')[1].split("</svg>")[0])
     counts = [t for t in ticks if t.strip().isdigit()]
     assert counts and len(counts) == len(set(counts))
+
+
+def test_numbered_temperatures_beside_their_mean_are_not_added_up(tmp_path):
+    # 1#/2# outdoor sensors beside the site's mean temperature: a sum is no check of a mean
+    rows = [[f, i, t - 1, t + 1, t] for f, i, t in zip(FACILITY, IT, range(-5, 7), strict=True)]
+    path = workbook(tmp_path / "temps.xlsx",
+                    ["月份", "总用电量(kWh)", "IT设备用电量(kWh)", "1#室外温度(℃)",
+                     "2#室外温度(℃)", "室外温度(℃)"], rows)
+    result = assess(path)
+    assert "total_differs_parts" not in {f.code for f in result.findings}
+    assert "meters_disagree" not in result.metrics["pue"]["basis"]

@@ -18,7 +18,7 @@ from greendc.reading.headers import Header, HeaderCell, cell_text
 from greendc.reading.recognise import MEANING, Recognition
 from greendc.reading.sources import ColumnSource
 from greendc.reference import units
-from greendc.reference.columns import Column
+from greendc.reference.columns import Column, is_summable
 from greendc.reference.columns import columns as column_roles
 from greendc.reference.messages import message
 from greendc.reference.vocabulary import vocabulary
@@ -193,7 +193,8 @@ def _one_meter_set(path: Path, sheet: str | None, header_row: int, role: str,
                                 Place(sheet=sheet, row=header_row, column=whole[0].text),
                                 {"headers": ", ".join(f'"{c.text}"' for c in numbered)}))
         distinct = len({c.part for c in numbered}) == len(numbered)
-        return whole, numbered if role != "period_start" and distinct else []
+        # a sum checks a total of energy, water or fuel; temperatures are not added up
+        return whole, numbered if is_summable(role) and distinct else []
     if role != "period_start" and not whole and len({c.part for c in numbered}) == len(cells):
         return cells, []
     names = ", ".join(f'"{c.text}" ({letter(c.position)})' for c in cells)
