@@ -22,7 +22,7 @@ from greendc.criteria.conditions import assumed_conditions
 from greendc.criteria.thresholds import failed_targets
 from greendc.errors import InputError
 from greendc.findings import Finding, Place, errors
-from greendc.metrics import aggregate, suite
+from greendc.metrics import aggregate, plausibility, suite
 from greendc.reading.read import read_submission
 from greendc.reading.sniff import Source
 from greendc.reading.submission import Submission
@@ -232,6 +232,7 @@ def assess_submission(sub: Submission, options: Options | None = None) -> Assess
                                           result.monthly)
     result.findings.extend(found)
     result.findings.extend(validation.check_result(sub, result.metrics))
+    plausibility.hold_on_findings(result.metrics, result.findings)
     facts = Facts(metrics=result.metrics, facility=sub.facility, energy=result.energy,
                   period=result.period)
     packs = options.criteria if options.criteria is not None else default_packs(facts)

@@ -87,7 +87,7 @@ def test_a_total_below_its_incomers_is_no_pass(tmp_path):
     assert judged_none(result)
     assert next(c for c in result.criteria if c.pack.id == "gb40879-2021").grade is None
     for name in (*PUE_LIKE, "co2_t", "energy_tce_equivalent"):
-        assert result.metrics[name]["basis"]["meters_disagree"] == "facility_energy_kwh"
+        assert result.metrics[name]["basis"]["held"] == ["meters_disagree"]
     # the rack gate does not use the energy: it is still judged
     assert ("cn-green-dc-2025", "occupancy", "pass") in rule_verdicts(result, ("rack_occupancy",))
     # both languages name both sums
@@ -111,7 +111,7 @@ def test_an_it_total_above_its_ups_outputs_is_no_pass(tmp_path):
     assert found.params["difference"] == pytest.approx(sum(it_total) / sum(IT) - 1)
     assert found.params["role_en"].startswith("IT")
     assert judged_none(result)
-    assert result.metrics["it_utilisation"]["basis"]["meters_disagree"] == "it_energy_kwh"
+    assert result.metrics["it_utilisation"]["basis"]["held"] == ["meters_disagree"]
 
 
 def test_a_total_within_the_meters_accuracy_is_judged(tmp_path):
@@ -128,7 +128,7 @@ def test_a_total_within_the_meters_accuracy_is_judged(tmp_path):
     codes = {f.code for f in result.findings}
     assert "parts_not_summed" in codes and "total_differs_parts" not in codes
     assert result.metrics["pue"]["value"] == pytest.approx(sum(total) / sum(IT))
-    assert "meters_disagree" not in result.metrics["pue"]["basis"]
+    assert "held" not in result.metrics["pue"]["basis"]
     verdicts = {v for _, _, v in rule_verdicts(result)}
     assert verdicts & {"pass", "fail"}  # judged (1.33: GB 40879 grade 3, a 1.30 gate fails)
     assert next(c for c in result.criteria if c.pack.id == "gb40879-2021").grade == 3
@@ -187,7 +187,7 @@ def test_a_batch_marks_the_held_pue_and_counts_in_whole_facilities(tmp_path):
     page = (out / "index.html").read_text(encoding="utf-8")
     rows = {name: row for name, row in re.findall(r">(low|agree)\.xlsx<.*?(<td.*?)</tr>", page,
                                                  flags=re.S)}
-    assert "total and meters disagree, not graded" in rows["low"]
+    assert "the total and its numbered meters disagree, not graded" in rows["low"]
     assert "PUE not judged" in rows["low"]
     assert "disagree" not in rows["agree"]
     sheet = openpyxl.load_workbook(out / "summary.xlsx").worksheets[0]
@@ -209,4 +209,40 @@ def test_numbered_temperatures_beside_their_mean_are_not_added_up(tmp_path):
                      "2#室外温度(℃)", "室外温度(℃)"], rows)
     result = assess(path)
     assert "total_differs_parts" not in {f.code for f in result.findings}
-    assert "meters_disagree" not in result.metrics["pue"]["basis"]
+    assert "held" not in result.metrics["pue"]["basis"]
+
+
+def test_sub_meters_above_the_total_and_a_totals_row_that_differs_are_no_pass(tmp_path):
+    # the stranger's c24: one incomer typed (the other '冷备'), UPS and cooling meters beside
+    # it add up to more than that 'total' in most months; and c16: a 合计 row 10 % below the
+    # months. Each file contradicts itself: the PUE is shown, no rule judged on it
+    cooling = [round((f - i) * 0.8) for f, i in zip(FACILITY, IT, strict=True)]
+    one = [round(f * 0.85) for f in FACILITY]
+    path = workbook(tmp_path / "c24.xlsx",
+                    ["月份", "1#进线电量(kWh)", "UPS输出电量(kWh)", "制冷系统用电量(kWh)"],
+                    [[o, i, c] for o, i, c in zip(one, IT, cooling, strict=True)])
+    result = assess(path)
+    over = sum(i + c > o * 1.01 for o, i, c in zip(one, IT, cooling, strict=True))
+    assert over >= 9
+    assert "submeters_above_total" in {f.code for f in result.findings}
+    assert result.metrics["pue"]["value"] == pytest.approx(sum(one) / sum(IT))
+    assert result.metrics["pue"]["basis"]["held"] == ["submeters_above_total"]
+    assert judged_none(result)
+
+    wb = openpyxl.load_workbook(workbook(
+        tmp_path / "c16.xlsx", ["月份", "总用电量(kWh)", "IT设备用电量(kWh)"],
+        [[f, i] for f, i in zip(FACILITY, IT, strict=True)]))
+    ws = wb["能耗数据"]
+    total_row = next(r for r in ws.iter_rows() if r[0].value == "合计")
+    total_row[1].value = round(sum(FACILITY) * 0.9)
+    wb.save(tmp_path / "c16.xlsx")
+    result = assess(tmp_path / "c16.xlsx")
+    assert "totals_mismatch" in {f.code for f in result.findings}
+    assert result.metrics["pue"]["value"] == pytest.approx(sum(FACILITY) / sum(IT))
+    assert result.metrics["pue"]["basis"]["held"] == ["totals_row_differs"]
+    assert "held" not in result.metrics["wue_l_per_kwh"]["basis"]  # IT's total agrees
+    assert judged_none(result)
+    for lang, words in (("en", "the totals row differs"), ("zh", "合计行与各时段之和不符")):
+        gb = next(f for c in result.criteria if c.pack.id == "cn-green-dc-2025"
+                  for f in c.findings if f.rule.id == "pue")
+        assert words in gb.reason.render(lang)

@@ -581,3 +581,20 @@ def test_blank_months_in_a_renewable_column_are_counted_as_none_and_said_so():
     assert (blank.params["count"], blank.params["of"], blank.params["period"]) == (
         6, 12, "2025-07-01")
     assert "6" in blank.describe("zh") and "counted" not in blank.describe("zh")
+
+
+def test_a_month_typed_about_equal_to_its_it_energy_is_no_pass():
+    # the stranger's c44: July's facility energy typed about equal to IT (PUE 1.02) in a year
+    # of 1.25 to 1.38: the year reads 1.275 and passed 1.30 and grade 2; no month was below 1
+    it = [1_000_000.0 + 1_000 * m for m in range(12)]
+    pue = [1.26, 1.26, 1.28, 1.30, 1.33, 1.36, 1.02, 1.38, 1.32, 1.28, 1.26, 1.25]
+    facility = [i * p for i, p in zip(it, pue, strict=True)]
+    result = assessed({"facility_energy_kwh": facility, "it_energy_kwh": it})
+    assert sum(facility) / sum(it) < 1.30
+    found = next(f for f in result.findings if f.code == "month_pue_implausible")
+    assert found.params["count"] == 1 and "2025-07 (1.020)" in found.params["months"]
+    assert result.metrics["pue"]["basis"]["implausible"]
+    assert pack(result, "gb40879-2021").grade is None
+    verdicts = {f.verdict for c in result.criteria for f in c.findings
+                if f.rule.metric in ("pue", "gb40879_value")}
+    assert "pass" not in verdicts

@@ -179,7 +179,7 @@ def _assess_and_write(item: Item, sha256: str, reports: Path, options: BatchOpti
 Task = tuple[Item, str, str, BatchOptions]
 # what a PUE's basis may say it is not (a bound, implausible, contradicted by its meters): shown
 # beside the PUE in the overview, as in the report
-HELD_MARKS = ("netted_bound", "implausible", "meters_disagree")
+HELD_MARKS = ("netted_bound", "implausible", "held")
 
 
 def _work(task: Task) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from greendc.criteria.words import (
     metric_words,
     provisional_words,
 )
-from greendc.reference.messages import plain_number
+from greendc.reference.messages import LANGS, message, plain_number
 
 
 @dataclass
@@ -212,8 +212,9 @@ def evaluate_rule(rule: Rule, facts: Facts) -> RuleFinding:
         _hold(finding, "netted_bound")
     if basis.get("implausible"):
         _hold(finding, "implausible")
-    if basis.get("meters_disagree"):
-        _hold(finding, "meters_disagree")
+    if basis.get("held"):  # the file contradicts the data this figure rests on
+        _hold(finding, "held", {"what": {lang: message("report.separator", lang).join(
+            message(f"label.held.{code}", lang) for code in basis["held"]) for lang in LANGS}})
     return finding
 
 
@@ -234,8 +235,9 @@ HOLDS: dict[str, dict[str, Any]] = {
     "netted_bound": {"verdict": "insufficient_data"},
     # a value no data centre can have: never graded, whichever way it falls
     "implausible": {"verdict": "insufficient_data"},
-    # a total its own numbered meters contradict: which is right cannot be known
-    "meters_disagree": {"verdict": "insufficient_data"},
+    # data the file itself contradicts (a total and its meters, a totals row, sub-meters above
+    # the total, a stuck meter, a copied year): which figure is right cannot be known
+    "held": {"verdict": "insufficient_data"},
 }
 
 

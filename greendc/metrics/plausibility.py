@@ -1,6 +1,6 @@
 """Plausibility of the figures: values no data centre can have are flagged and never graded.
 
-A PUE below 1.05 or above 3 for a year, or a month below 1, means a wrong meter or a wrong
+A PUE below 1.05 or above 3 for a year, or a month below 1.05, means a wrong meter or a wrong
 column far more often than a real facility; renewable energy, on-site generation or reused heat
 above the energy the site used break the metrics' definitions (REF and ERF lie in [0, 1]).  The
 figures stay in the result with the finding beside them; a metric marked ``implausible`` cannot
@@ -44,7 +44,8 @@ def mark_implausible(metrics: dict[str, dict[str, Any]],
     -------
     list of Finding
         ``implausible_pue`` when the annual PUE lies outside the plausible range,
-        ``month_pue_below_one`` when a month's PUE is below 1.
+        ``month_pue_below_one`` when a month's PUE is below 1, ``month_pue_implausible`` when
+        one lies between 1 and the plausible minimum.
     """
     low, high = setting("plausibility", "pue_min"), setting("plausibility", "pue_max")
     findings = []
@@ -58,6 +59,11 @@ def mark_implausible(metrics: dict[str, dict[str, Any]],
             findings.append(Finding("month_pue_below_one", "warning", Place(), {
                 "count": len(below), "months": ", ".join(m.strftime("%Y-%m")
                                                          for m in below.index[:6])}))
+        near = monthly["pue"][(monthly["pue"] >= 1) & (monthly["pue"] < low)]
+        if len(near):  # a month as close to its IT energy as no year can be: a meter slip
+            findings.append(Finding("month_pue_implausible", "warning", Place(), {
+                "count": len(near), "low": low, "months": ", ".join(
+                    f"{m.strftime('%Y-%m')} ({v:.3f})" for m, v in near.iloc[:6].items())}))
     if findings:
         for name in GRADED:
             if name in metrics:
@@ -65,23 +71,61 @@ def mark_implausible(metrics: dict[str, dict[str, Any]],
     return findings
 
 
-def mark_disputed(sub: Submission, metrics: dict[str, dict[str, Any]]) -> None:
-    """Mark every metric that uses an energy whose total its numbered meters contradict
-    (``basis.meters_disagree``: the role), so that no rule is judged on it.
+def hold(metrics: dict[str, dict[str, Any]], names, code: str) -> None:
+    """Mark ``names`` as resting on data the file contradicts (``basis.held`` gains ``code``):
+    shown, but no rule is judged on them.
 
     Parameters
     ----------
-    sub : the submission (its columns' ``differs_from_checks``, set when reading)
+    metrics : the result's metrics (changed in place)
+    names : the metrics to mark (names not in ``metrics`` are skipped)
+    code : what contradicts them (``label.held.<code>`` in the catalogue)
+    """
+    for name in names:
+        if name in metrics:
+            held = metrics[name]["basis"].setdefault("held", [])
+            if code not in held:
+                held.append(code)
+
+
+def _using(role: str, metrics: dict[str, dict[str, Any]]) -> list[str]:
+    """The metrics that use ``role``'s energy (:data:`USES`, or named in their basis)."""
+    return [name for name, entry in metrics.items()
+            if name in USES.get(role, ()) or role in (entry["basis"].get("column"),
+                                                      *entry["basis"].get("columns", ()))]
+
+
+def mark_disputed(sub: Submission, metrics: dict[str, dict[str, Any]]) -> None:
+    """Hold every metric that uses a column something else in the file contradicts (its
+    ``contradicted`` codes, set when reading: numbered meters, its totals row).
+
+    Parameters
+    ----------
+    sub : the submission (its columns' ``contradicted``)
     metrics : the result's metrics (changed in place)
     """
     for role, source in sub.columns.items():
-        if source.differs_from_checks is None:
-            continue
-        for name, entry in metrics.items():
-            basis = entry["basis"]
-            if name in USES.get(role, ()) or role in (basis.get("column"),
-                                                      *basis.get("columns", ())):
-                basis.setdefault("meters_disagree", role)
+        for code in source.contradicted:
+            hold(metrics, _using(role, metrics), code)
+
+
+# Validation findings that leave the figures of a role (or both meters) resting on data that
+# cannot be a year's readings: each holds the metrics using that energy.
+HELD_BY_FINDING = {"submeters_above_total": (FACILITY,), "copied_year": (FACILITY, IT),
+                   "before_commissioning": (FACILITY, IT)}
+
+
+def hold_on_findings(metrics: dict[str, dict[str, Any]], findings: list[Finding]) -> None:
+    """Hold the metrics whose data a validation finding contradicts (:data:`HELD_BY_FINDING`).
+
+    Parameters
+    ----------
+    metrics : the result's metrics (changed in place)
+    findings : the assessment's findings so far
+    """
+    for found in findings:
+        for role in HELD_BY_FINDING.get(found.code, ()):
+            hold(metrics, _using(role, metrics), found.code)
 
 
 def above_design(metrics: dict[str, dict[str, Any]]) -> list[Finding]:

@@ -74,7 +74,7 @@ def assemble(path: Path, sha256: str, file_type: str, facility: dict[str, Any],
     columns: dict[str, ColumnSource] = {}
     for t in tables:
         for role, source in t.columns.items():  # a disputed total on any sheet is kept
-            if role not in columns or source.differs_from_checks is not None:
+            if role not in columns or source.contradicted:
                 columns[role] = source
     for role in (c.name for c in column_roles().values() if c.required):
         if role not in columns and tables:

@@ -242,7 +242,8 @@ def build(path: Path, raw: RawTable, timezone: str) -> tuple[Table | None, list[
     energy, rows, more = _power_and_registers(path, energy, rows, sources, where, granularity,
                                               step)
     findings += more
-    findings += totals_row_against(totals_frame, totals_rows, energy, sources, where)
+    found, columns = totals_row_against(totals_frame, totals_rows, energy, columns, where)
+    findings += found
     energy, columns, checked = sum_parts(energy, columns, rows, where)
     findings += checked
     energy, columns, swapped = values_decide(energy, columns, sheet)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from greendc.findings import Finding, Place
 from greendc.reading.recognise import MAPPING, MEANING, VALUES
-from greendc.reading.sources import CHECK, ColumnSource, Locator
+from greendc.reading.sources import CHECK, ColumnSource, Locator, frame_keys
 from greendc.reference.columns import columns as column_roles
 from greendc.reference.columns import is_summable
 from greendc.reference.names import FACILITY, IT
@@ -48,7 +48,7 @@ def sum_parts(energy: pd.DataFrame, columns: dict[str, ColumnSource], rows: np.n
     energy : DataFrame
         One column per role, in canonical order.
     columns : dict of str to ColumnSource
-        A total its meters contradict carries ``differs_from_checks``.
+        A total its meters contradict is ``contradicted`` (``meters_disagree``).
     findings : list of Finding
         ``total_differs_parts`` (warning) per such total.
     """
@@ -60,14 +60,31 @@ def sum_parts(energy: pd.DataFrame, columns: dict[str, ColumnSource], rows: np.n
             energy = energy.drop(columns=keys)
             found = _total_against_meters(energy[role], meters, source, rows, where)
             if found is not None:
-                columns = {**columns, role: replace(source, differs_from_checks=found.params[
-                    "difference"])}
+                columns = {**columns, role: contradicted(source, "meters_disagree")}
                 findings.append(found)
         if source.parts:
             keys = list(source.frame_keys())
             energy[role] = energy[keys].sum(axis=1, skipna=False, min_count=len(keys))
             energy = energy.drop(columns=keys)
     return energy[[c for c in column_roles() if c in energy.columns]], columns, findings
+
+
+def contradicted(source: ColumnSource, code: str) -> ColumnSource:
+    """``source`` marked as contradicted by something else in the file.
+
+    Parameters
+    ----------
+    source : ColumnSource
+        The column.
+    code : str
+        What contradicts it (``meters_disagree``, ``totals_row_differs``).
+
+    Returns
+    -------
+    ColumnSource
+        A copy with ``code`` added to ``contradicted`` (once).
+    """
+    return replace(source, contradicted=tuple(dict.fromkeys((*source.contradicted, code))))
 
 
 def _total_against_meters(total: pd.Series, meters: pd.Series, source: ColumnSource,
@@ -141,24 +158,29 @@ def values_decide(energy: pd.DataFrame, columns: dict[str, ColumnSource], sheet:
 
 
 def totals_row_against(totals: pd.DataFrame, totals_rows: np.ndarray, energy: pd.DataFrame,
-                       sources: dict[str, ColumnSource], where: Locator) -> list[Finding]:
+                       columns: dict[str, ColumnSource], where: Locator
+                       ) -> tuple[list[Finding], dict[str, ColumnSource]]:
     """Each totals row set aside (合计, Total) as an info, and a warning per energy column whose
-    stated total differs from the sum of its rows beyond rounding.
+    stated total differs from the sum of its rows beyond rounding: the file contradicts itself,
+    and the role is marked ``totals_row_differs``.
 
     Parameters
     ----------
     totals : the totals rows, raw cell values by frame key
     totals_rows : their source row numbers
     energy : the table's values in canonical units by frame key
-    sources : frame key -> source (unit factor, what the column holds)
+    columns : the table's roles (frame keys via :func:`~greendc.reading.sources.frame_keys`)
     where : turns frame keys and row numbers (column positions across) into places
 
     Returns
     -------
-    list of Finding
+    findings : list of Finding
         ``totals_row_excluded`` (info) per row, ``totals_mismatch`` (warning) per difference.
+    columns : dict of str to ColumnSource
+        The roles, those whose totals row differs marked.
     """
     findings: list[Finding] = []
+    sources = {k: s for k, s in frame_keys(columns).items() if k != "period_start"}
     tolerance = setting("ingest", "totals_tolerance")
     for (_, row), number in zip(totals.iterrows(), totals_rows, strict=True):
         findings.append(Finding("totals_row_excluded", "info", where("period_start", [number]),
@@ -174,4 +196,7 @@ def totals_row_against(totals: pd.DataFrame, totals_rows: np.ndarray, energy: pd
             if abs(stated - summed) > tolerance * max(abs(summed), 1e-9):
                 findings.append(Finding("totals_mismatch", "warning", where(key, [number]),
                                         {"stated": stated, "summed": summed}))
-    return findings
+                if CHECK not in key:  # a meter read only as a check decides nothing
+                    columns = {**columns, source.name: contradicted(columns[source.name],
+                                                                    "totals_row_differs")}
+    return findings, columns

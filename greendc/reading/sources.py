@@ -33,8 +33,9 @@ class ColumnSource:
     row: int | None = None          # the row of a quantity in a table with periods as columns
     # numbered meters beside this total: read only to check the total against their sum
     checks: tuple[ColumnSource, ...] = ()
-    # (total - sum of ``checks``) / sum over the periods both cover, when beyond the tolerance
-    differs_from_checks: float | None = None
+    # what in the file contradicts this column's values: "meters_disagree" (the numbered
+    # meters beside a total), "totals_row_differs" (its totals row)
+    contradicted: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out = {"header": self.header, "sheet": self.sheet, "column": self.letter,
@@ -46,8 +47,8 @@ class ColumnSource:
             out["parts"] = [p.to_dict() for p in self.parts]
         if self.checks:
             out["checked_against"] = [p.to_dict() for p in self.checks]
-        if self.differs_from_checks is not None:
-            out["differs_from_checked"] = self.differs_from_checks
+        if self.contradicted:
+            out["contradicted_by"] = list(self.contradicted)
         return out
 
     def frame_keys(self) -> dict[str, ColumnSource]:

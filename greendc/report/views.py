@@ -179,8 +179,10 @@ def qualifiers(basis: dict[str, Any], lang: str, short: bool = False) -> list[st
         out.append(message(f"report.bound_{basis['netted_bound']}{tail}", lang))
     if basis.get("implausible"):
         out.append(message(f"report.implausible_note{tail}", lang))
-    if basis.get("meters_disagree"):
-        out.append(message(f"report.meters_disagree_note{tail}", lang))
+    if basis.get("held"):
+        out.append(message(f"report.held_note{tail}", lang, what=message(
+            "report.separator", lang).join(message(f"label.held.{c}", lang)
+                                           for c in basis["held"])))
     return out
 
 
