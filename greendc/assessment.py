@@ -21,7 +21,7 @@ from greendc.criteria import Facts, PackResult, default_packs, evaluate, load_pa
 from greendc.criteria.conditions import assumed_conditions
 from greendc.criteria.thresholds import failed_targets
 from greendc.errors import InputError
-from greendc.findings import Finding, Place, errors
+from greendc.findings import Finding, Place, errors, input_error
 from greendc.metrics import aggregate, plausibility, suite
 from greendc.reading.read import read_submission
 from greendc.reading.sniff import Source
@@ -207,8 +207,9 @@ def assess_submission(sub: Submission, options: Options | None = None) -> Assess
             return Assessment(submission=sub, findings=sub.findings + cut,
                               period={"start": None, "end": None,
                                       "granularity": sub.granularity, "coverage": None})
-        raise InputError(sub.path, "no data rows fall inside the declared reporting period",
-                         Place(sheet=sub.energy_sheet), code="no_data_in_period")
+        raise input_error(sub.path, "no_data_in_period", Place(key="reporting_period_start"),
+                          start=str(sub.facility.get("reporting_period_start") or "…")[:10],
+                          end=str(sub.facility.get("reporting_period_end") or "…")[:10])
     findings = validation.validate(sub) + cut
     sub, unusable = validation.usable_periods(sub)  # kept out of every ratio, named
     findings += unusable

@@ -551,3 +551,81 @@ def test_a_value_in_a_table_with_months_as_columns_is_placed_at_its_row_and_colu
 
 def finding_of(result, code):
     return next(f for f in result.findings if f.code == code)
+
+
+def test_subtotal_rows_and_a_county_after_its_city_are_read_as_an_operator_means(tmp_path):
+    """上半年小计 / 下半年小计 rows between the months are left out (not checked against the
+    year), the 全年合计 row is checked; 张家口市怀来县 is in Zhangjiakou; 冷板式液冷 is liquid."""
+    fac = [1_200_000 + 20_000 * m for m in range(12)]
+    it = [1_000_000 + 5_000 * m for m in range(12)]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "能耗数据"
+    ws.append(["月份", "总用电量(kWh)", "IT设备用电量(kWh)"])
+    for m in range(12):
+        ws.append([f"2025年{m + 1}月", fac[m], it[m]])
+        if m in (5, 11):
+            half = slice(m - 5, m + 1)
+            ws.append(["上半年小计" if m == 5 else "下半年小计", sum(fac[half]), sum(it[half])])
+    ws.append(["全年合计", sum(fac), sum(it)])
+    info = wb.create_sheet("基本信息")
+    for row in (["项目", "内容"], ["国家", "中国"], ["省份", "河北"], ["城市", "张家口市怀来县"],
+                ["建设状态", "既有"], ["制冷方式", "冷板式液冷"], ["已安装机架数", 3200]):
+        info.append(row)
+    path = tmp_path / "小计.xlsx"
+    wb.save(path)
+    result = assess(path)
+    codes_ = [f.code for f in result.findings]
+    assert codes_.count("summary_row_excluded") == 2 and "totals_mismatch" not in codes_
+    assert result.metrics["pue"]["value"] == approx(sum(fac) / sum(it))
+    packs = {c.pack.id: c for c in result.criteria}
+    assert "jjj-zhangjiakou" in packs  # the county names its prefecture's cluster
+    assert result.submission.facility["cooling_type"] == "liquid"
+    assert packs["gb40879-2021"].verdict == "not_applicable"  # existing and liquid-cooled
+    gate = next(f for f in packs["cn-green-dc-2025"].findings if f.rule.id == "gb40879-grade-2")
+    assert gate.verdict == "not_applicable"
+
+
+def test_a_declared_year_without_data_and_a_month_in_two_sheets_say_so_in_both_languages(
+        tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "2024年"
+    ws.append(["月份", "总用电量(kWh)", "IT设备用电量(kWh)"])
+    for m in range(1, 13):
+        ws.append([f"2024-{m:02d}", 1_200_000 + m, 1_000_000 + m])
+    info = wb.create_sheet("基本信息")
+    for row in (["项目", "内容"], ["报告期开始", datetime(2025, 1, 1)],
+                ["报告期结束", datetime(2025, 12, 31)]):
+        info.append(row)
+    path = tmp_path / "年份.xlsx"
+    wb.save(path)
+    with pytest.raises(InputError) as caught:
+        assess(path)
+    assert caught.value.code == "no_data_in_period"
+    assert "2025-01-01 至 2025-12-31" in caught.value.translations["zh"]
+    assert not any("a" <= ch <= "z" for ch in caught.value.translations["zh"].split("：", 1)[1])
+    del wb["基本信息"]
+    second = wb.create_sheet("2024年修订")
+    second.append(["月份", "总用电量(kWh)", "IT设备用电量(kWh)"])
+    second.append(["2024-03", 1_300_000, 1_000_000])
+    wb.save(path)
+    twice = next(f for f in assess(path).findings if f.code == "period_in_two_sheets")
+    assert "facility_energy_kwh" not in twice.describe("zh") + twice.describe("en")
+    assert "数据中心总用电量" in twice.describe("zh") and twice.place.column == "总用电量(kWh)"
+
+
+def test_a_header_unit_and_a_different_unit_under_it_is_one_clear_error(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["月份", "总用电量(kWh)", "IT设备用电量(kWh)"])
+    ws.append(["单位", "万kWh", "万kWh"])  # the values are 万kWh: which unit is meant?
+    for m in range(1, 13):
+        ws.append([f"2025-{m:02d}", 120.5, 100.2])
+    path = tmp_path / "单位.xlsx"
+    wb.save(path)
+    with pytest.raises(InputError) as caught:
+        assess(path)
+    assert caught.value.code == "unit_conflict"
+    assert (caught.value.place.row, caught.value.place.column) == (1, "总用电量(kWh)")
+    assert "万kWh" in caught.value.translations["zh"]

@@ -15,7 +15,7 @@ from greendc.criteria.inputs import Facts
 from greendc.criteria.loading import builtin_packs, load_pack
 from greendc.criteria.words import Text, field_words, value_words, words
 from greendc.reference.messages import LANGS, message
-from greendc.reference.places import place_key
+from greendc.reference.places import place_key, place_keys
 
 
 def matches(value: Any, op: str, target: Any) -> bool:
@@ -33,7 +33,8 @@ def matches(value: Any, op: str, target: Any) -> bool:
     """
     if op in ("in", "not_in"):
         targets = {place_key(t) if isinstance(t, str) else t for t in target}
-        hit = (place_key(value) if isinstance(value, str) else value) in targets
+        hit = (bool(place_keys(value) & targets) if isinstance(value, str)
+               else value in targets)  # 张家口市怀来县 is in 张家口 and in 怀来
         return hit if op == "in" else not hit
     if op in ("before", "after"):
         when = dt.date.fromisoformat(str(value)[:10])

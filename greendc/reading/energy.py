@@ -72,12 +72,13 @@ class Table:
 
 def _rows_named(raw: pd.Series, key: str = "totals_words") -> np.ndarray:
     """Rows whose period cell is one of the ``[ingest] key`` words (合计 Total, or 平均 Average
-    ...)."""
+    ...), or ends with a Chinese one (上半年小计, 全年合计)."""
     if pd.api.types.is_datetime64_any_dtype(raw) or pd.api.types.is_numeric_dtype(raw):
         return np.zeros(len(raw), dtype=bool)  # no text, so no totals row
     words = {normalise(w) for w in setting("ingest", key)}
-    return raw.map(lambda v: isinstance(v, str) and normalise(v) in words).to_numpy(
-        dtype=bool)
+    endings = tuple(w for w in words if not w.isascii())
+    return raw.map(lambda v: isinstance(v, str) and (
+        normalise(v) in words or normalise(v).endswith(endings))).to_numpy(dtype=bool)
 
 
 def _numbers(raw: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -351,10 +352,13 @@ def combine(tables: list[Table]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
         dup = series.index.duplicated(keep=False)
         if dup.any() and len(parts) > 1:
             where = sorted({str(s) for s in sheet_names[dup]})
+            header = next(t.columns[role].header for t in tables if role in t.columns)
             findings.append(Finding("period_in_two_sheets", "error",
-                                    Place(sheet=", ".join(where), column=role,
+                                    Place(sheet=", ".join(where), column=header,
                                           rows=tuple(int(r) for r in row_numbers[dup][:20])),
-                                    {"count": int(dup.sum() // 2), "column": role}))
+                                    {"count": int(dup.sum() // 2), "column": role,
+                                     "role_en": column_roles()[role].en,
+                                     "role_zh": column_roles()[role].zh}))
             keep = ~series.index.duplicated(keep="first")
             series, row_numbers, sheet_names = series[keep], row_numbers[keep], sheet_names[keep]
         values[role], numbers[role], names[role] = series, row_numbers, sheet_names

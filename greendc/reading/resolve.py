@@ -225,6 +225,13 @@ def _source(path: Path, sheet: str | None, header_row: int, cell: HeaderCell, le
         return ColumnSource(role, cell.text, letter(cell.position), None, 1.0, "time", sheet,
                             cell.how)
     unit, origin = cell.unit, "header"
+    below = unit_row.get(cell.position) if unit_row else None
+    if unit is not None and below is not None and (
+            units.factor_to_canonical(unit, column.kind)
+            != units.factor_to_canonical(below, column.kind)):  # (kWh) over 万kWh: which?
+        raise input_error(path, "unit_conflict", Place(sheet=sheet, row=header_row,
+                                                       column=cell.text),
+                          header=cell.text, unit=unit, below=below)
     if unit is None and unit_row and cell.position in unit_row:
         unit, origin = unit_row[cell.position], beside
     if unit is None and declared_unit and column.kind == "energy":

@@ -3,6 +3,7 @@ for comparison (河北省 = 河北 = Hebei; 张家口市 = 张家口)."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -42,6 +43,22 @@ def locate(province: str | None) -> tuple[str | None, str | None]:
             key = key[: -len(suffix)]
             break
     return _province_index().get(key, (None, None))
+
+
+# a county or district written after its prefecture (张家口市怀来县): split after these
+_PREFECTURE_END = re.compile(r"(?<=市|州|盟)(?=.)|(?<=地区)(?=.)")
+
+
+def place_keys(text: Any) -> set[str]:
+    """Every place a name names, folded: 张家口市怀来县 is 张家口, 怀来 and the whole.
+
+    >>> sorted(place_keys("张家口市怀来县"))
+    ['张家口', '张家口市怀来', '怀来']
+    """
+    if not text:
+        return set()
+    parts = [p for p in _PREFECTURE_END.split(str(text).strip()) if p]
+    return {k for k in (place_key(text), *(place_key(p) for p in parts)) if k}
 
 
 def place_key(text: Any) -> str | None:
