@@ -598,3 +598,48 @@ def test_a_month_typed_about_equal_to_its_it_energy_is_no_pass():
     verdicts = {f.verdict for c in result.criteria for f in c.findings
                 if f.rule.metric in ("pue", "gb40879_value")}
     assert "pass" not in verdicts
+
+
+def held_nowhere_passed(result, code):
+    """Every PUE-like figure held for ``code`` and no PUE rule passed or graded."""
+    assert code in result.metrics["pue"]["basis"]["held"]
+    assert pack(result, "gb40879-2021").grade is None
+    return all(f.verdict != "pass" for c in result.criteria for f in c.findings
+               if f.rule.metric in ("pue", "gb40879_value", "ttm_pue"))
+
+
+def test_a_year_copied_from_the_year_before_is_no_pass():
+    it = [1_000_000.0 + 3_000 * m for m in range(12)]
+    facility = [i * (1.22 + 0.01 * (m % 6)) for m, i in enumerate(it)]
+    index = pd.date_range("2024-01-01", periods=24, freq="MS", name="period_start")
+    energy = pd.DataFrame({"facility_energy_kwh": facility * 2, "it_energy_kwh": it * 2},
+                          index=index)
+    result = assess_submission(Submission.from_frame(energy, HEBEI))
+    found = next(f for f in result.findings if f.code == "copied_year")
+    assert (found.params["count"], found.params["year"]) == (12, 2024)
+    assert held_nowhere_passed(result, "copied_year")
+    # a metered year differs from the last somewhere: nothing said
+    energy.iloc[20, 0] += 1.0
+    assert "copied_year" not in codes(assess_submission(Submission.from_frame(energy, HEBEI)))
+
+
+def test_readings_before_commissioning_are_no_operating_year():
+    it = [1_000_000.0 + 3_000 * m for m in range(12)]
+    facility = [i * 1.22 for i in it]
+    result = assessed({"facility_energy_kwh": facility, "it_energy_kwh": it},
+                      status="new", commissioning_date="2025-03-15")
+    found = next(f for f in result.findings if f.code == "before_commissioning")
+    assert (found.params["count"], found.params["period"]) == (2, "2025-01-01")  # Jan, Feb
+    assert held_nowhere_passed(result, "before_commissioning")
+
+
+def test_ten_thousand_kwh_typed_under_a_kwh_header_is_caught_by_the_racks():
+    # 万kWh values under kWh headers: PUE is right, every absolute figure 10,000 times low
+    it = [(100.0 + m) for m in range(12)]  # 100 万kWh a month typed as 100 kWh
+    facility = [i * 1.24 for i in it]
+    result = assessed({"facility_energy_kwh": facility, "it_energy_kwh": it})
+    found = next(f for f in result.findings if f.code == "it_per_rack_implausible")
+    hours = sum(MONTHS.days_in_month) * 24
+    assert found.params["kw"] == pytest.approx(sum(it) / hours / HEBEI["racks_in_use"])
+    assert held_nowhere_passed(result, "it_per_rack_implausible")
+    assert "it_per_rack_implausible" in result.metrics["co2_t"]["basis"]["held"]

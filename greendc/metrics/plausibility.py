@@ -112,7 +112,8 @@ def mark_disputed(sub: Submission, metrics: dict[str, dict[str, Any]]) -> None:
 # Validation findings that leave the figures of a role (or both meters) resting on data that
 # cannot be a year's readings: each holds the metrics using that energy.
 HELD_BY_FINDING = {"submeters_above_total": (FACILITY,), "copied_year": (FACILITY, IT),
-                   "before_commissioning": (FACILITY, IT)}
+                   "before_commissioning": (FACILITY, IT),
+                   "it_per_rack_implausible": (FACILITY, IT)}
 
 
 def hold_on_findings(metrics: dict[str, dict[str, Any]], findings: list[Finding]) -> None:

@@ -6,7 +6,13 @@ the reporting period, the expected periods and the coverage; :mod:`.files` serve
 ``greendc validate``.
 """
 
-from greendc.validation.checks import CHECKS, RESULT_CHECKS, check_result, validate
+from greendc.validation.checks import (
+    CHECKS,
+    RESULT_CHECKS,
+    check_copied_year,
+    check_result,
+    validate,
+)
 from greendc.validation.files import FileCheck, check_file
 from greendc.validation.period import (
     consecutive_months,
@@ -20,6 +26,7 @@ __all__ = [
     "CHECKS",
     "RESULT_CHECKS",
     "FileCheck",
+    "check_copied_year",
     "check_file",
     "check_result",
     "consecutive_months",

@@ -93,6 +93,48 @@ def check_blank_counted_as_none(sub: Submission) -> list[Finding]:
 
 
 @check
+def check_before_commissioning(sub: Submission) -> list[Finding]:
+    """Periods wholly before the declared commissioning date that hold energy: not an operating
+    year's readings (a new site's test load, or a wrong date)."""
+    commissioned = sub.facility.get("commissioning_date")
+    if not commissioned or sub.granularity == "irregular" or sub.energy.empty:
+        return []
+    start = pd.Timestamp(commissioned)
+    before = ((sub.energy.index + sub.step) <= start) & sub.energy[FACILITY].notna().to_numpy()
+    if not before.any():
+        return []
+    return [Finding("before_commissioning", "warning", sub.place(FACILITY, np.flatnonzero(before)),
+                    {"count": int(before.sum()), "date": stamp(start),
+                     "period": stamp(sub.energy.index[before][0])})]
+
+
+def check_copied_year(full: Submission, sub: Submission) -> list[Finding]:
+    """Monthly readings of the assessed year equal, both meters and every month, to the same
+    months a year earlier in the same file: a year copied, not metered.
+
+    Parameters
+    ----------
+    full : the submission with every row (earlier months included)
+    sub : the submission restricted to its reporting period
+
+    Returns
+    -------
+    list of Finding
+        ``copied_year`` naming the assessed rows, or nothing.
+    """
+    if sub.granularity != "monthly":
+        return []
+    now = sub.energy[[FACILITY, IT]].dropna()
+    if len(now) < setting("sufficiency", "months_for_annual"):
+        return []
+    before = full.energy[[FACILITY, IT]].reindex(now.index - pd.DateOffset(years=1))
+    if before.isna().any(axis=None) or not (before.to_numpy() == now.to_numpy()).all():
+        return []
+    return [Finding("copied_year", "warning", sub.place(FACILITY, np.arange(len(sub.energy))),
+                    {"count": len(now), "year": int(now.index[0].year) - 1})]
+
+
+@check
 def check_negative(sub: Submission) -> list[Finding]:
     out = []
     for col in sub.energy.columns:
@@ -282,6 +324,24 @@ def check_racks(sub: Submission) -> list[Finding]:
         return []
     return [Finding("racks_in_use_above_installed", "error", Place(key="racks_in_use"),
                     {"in_use": in_use, "installed": installed})]
+
+
+@result_check
+def check_it_per_rack(sub: Submission, metrics: dict[str, dict[str, Any]]) -> list[Finding]:
+    """Mean IT power per rack outside what any rack draws: a unit slip (万kWh typed under a kWh
+    header) or a wrong rack count, which every absolute figure would carry."""
+    racks = sub.facility.get("racks_in_use") or sub.facility.get("racks_installed")
+    hours = metrics.get("it_utilisation", {}).get("basis", {}).get("hours")
+    if not racks or not hours or hours != hours:
+        return []
+    both = sub.energy[FACILITY].notna() & sub.energy[IT].notna()
+    kw = float(sub.energy.loc[both, IT].sum()) / hours / racks
+    low, high = setting("plausibility", "it_kw_per_rack")
+    if low <= kw <= high:
+        return []
+    return [Finding("it_per_rack_implausible", "warning",
+                    Place(sheet=sub.energy_sheet, column=sub.columns[IT].header),
+                    {"kw": kw, "racks": racks, "low": low, "high": high})]
 
 
 @result_check
