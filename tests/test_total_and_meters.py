@@ -46,6 +46,17 @@ def workbook(path, headers, rows, city="张家口市"):
     return path
 
 
+INCOMERS = ["月份", "1#进线电量(kWh)", "2#进线电量(kWh)", "总进线电量(kWh)", "IT设备用电量(kWh)"]
+FIRST = [round(f * 0.55) for f in FACILITY]  # 1#进线; 2#进线 carries the rest
+SECOND = [f - a for f, a in zip(FACILITY, FIRST, strict=True)]
+
+
+def incomers(path, total):
+    """Two incomers summing to FACILITY, a 总进线 column typed as ``total``, IT in kWh."""
+    return workbook(path, INCOMERS, [[a, b, t, i] for a, b, t, i in
+                                     zip(FIRST, SECOND, total, IT, strict=True)])
+
+
 def finding(result, code):
     return next(f for f in result.findings if f.code == code)
 
@@ -116,14 +127,8 @@ def test_an_it_total_above_its_ups_outputs_is_no_pass(tmp_path):
 
 def test_a_total_within_the_meters_accuracy_is_judged(tmp_path):
     # the total read off its own meter: within 0.6 % of the incomers' sum, off both ways
-    first = [round(f * 0.55) for f in FACILITY]
-    second = [f - a for f, a in zip(FACILITY, first, strict=True)]
     total = [round(f * (1.006 if m % 2 else 0.995)) for m, f in enumerate(FACILITY)]
-    path = workbook(tmp_path / "agree.xlsx",
-                    ["月份", "1#进线电量(kWh)", "2#进线电量(kWh)", "总进线电量(kWh)",
-                     "IT设备用电量(kWh)"],
-                    [[a, b, t, i] for a, b, t, i in zip(first, second, total, IT, strict=True)])
-    result = assess(path)
+    result = assess(incomers(tmp_path / "agree.xlsx", total))
     assert abs(sum(total) / sum(FACILITY) - 1) < 0.02
     codes = {f.code for f in result.findings}
     assert "parts_not_summed" in codes and "total_differs_parts" not in codes
@@ -246,3 +251,18 @@ def test_sub_meters_above_the_total_and_a_totals_row_that_differs_are_no_pass(tm
         gb = next(f for c in result.criteria if c.pack.id == "cn-green-dc-2025"
                   for f in c.findings if f.rule.id == "pue")
         assert words in gb.reason.render(lang)
+
+
+@pytest.mark.parametrize("share, held", [(0.985, True), (1.015, False)])
+def test_a_total_within_accuracy_is_held_only_when_it_is_the_favourable_reading(
+        tmp_path, share, held):
+    # the stranger's c04: 总进线 1.9 % below the incomers flipped GB 40879 grade 3 to 2; within
+    # the meters' accuracy either reading may be right, so the one giving the lower PUE is not
+    # judged, while a total above its incomers (the higher PUE) is
+    total = [round(f * share) for f in FACILITY]
+    result = assess(incomers(tmp_path / "near.xlsx", total))
+    assert abs(sum(total) / sum(FACILITY) - 1) < 0.02
+    codes = {f.code for f in result.findings}
+    assert ("total_favours_pue" in codes) is held and "total_differs_parts" not in codes
+    assert ("held" in result.metrics["pue"]["basis"]) is held
+    assert judged_none(result) is held

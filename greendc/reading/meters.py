@@ -90,18 +90,25 @@ def contradicted(source: ColumnSource, code: str) -> ColumnSource:
 def _total_against_meters(total: pd.Series, meters: pd.Series, source: ColumnSource,
                           rows: np.ndarray, where: Locator) -> Finding | None:
     """A warning when a total and the sum of its numbered meters differ beyond the meters'
-    accuracy over the periods both cover (None when they agree or share no period)."""
+    accuracy over the periods both cover, or beyond rounding in the direction that favours
+    the PUE (a facility total below its incomers, an IT total above its UPS outputs: the
+    reading used is then the one a false pass would rest on); None when they agree or share
+    no period."""
     both = total.notna().to_numpy() & meters.notna().to_numpy()
     summed, stated = float(meters[both].sum()), float(total[both].sum())
     if not both.any() or summed <= 0:
         return None
     difference = (stated - summed) / summed
     tolerance = setting("plausibility", "total_against_meters_tolerance")
-    if abs(difference) <= tolerance:
+    rounding = setting("ingest", "totals_tolerance")
+    favours = {FACILITY: difference < -rounding, IT: difference > rounding}.get(source.name)
+    code = "total_differs_parts" if abs(difference) > tolerance else (
+        "total_favours_pue" if favours else None)
+    if code is None:
         return None
     apart = both & (np.abs(total.to_numpy() - meters.to_numpy())
                     > tolerance * np.abs(meters.to_numpy()))
-    return Finding("total_differs_parts", "warning", where(source.name, rows[apart]), {
+    return Finding(code, "warning", where(source.name, rows[apart] if apart.any() else rows), {
         "total": source.header, "meters": ", ".join(f'"{p.header}"' for p in source.checks),
         "meters_zh": "、".join(f"“{p.header}”" for p in source.checks),
         "stated": stated, "summed": summed, "difference": difference,
