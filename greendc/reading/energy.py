@@ -359,8 +359,13 @@ def combine(tables: list[Table]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
                                     {"count": int(dup.sum() // 2), "column": role,
                                      "role_en": column_roles()[role].en,
                                      "role_zh": column_roles()[role].zh}))
-            keep = ~series.index.duplicated(keep="first")
-            series, row_numbers, sheet_names = series[keep], row_numbers[keep], sheet_names[keep]
+        elif dup.any():  # a period twice within one sheet, beside other sheets' columns
+            findings.append(Finding("duplicate_period", "error", Place.for_rows(
+                str(sheet_names.iloc[0]), row_numbers[dup]), {
+                    "count": int(series.index[dup].nunique()),
+                    "period": str(series.index[dup][0].date())}))
+        keep = ~series.index.duplicated(keep="first")  # refused above: only to align the rest
+        series, row_numbers, sheet_names = series[keep], row_numbers[keep], sheet_names[keep]
         values[role], numbers[role], names[role] = series, row_numbers, sheet_names
     energy = pd.DataFrame(values).sort_index()
     energy.index.name = "period_start"
