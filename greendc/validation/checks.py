@@ -122,8 +122,8 @@ def check_copied_year(full: Submission, sub: Submission) -> list[Finding]:
     list of Finding
         ``copied_year`` naming the assessed rows, or nothing.
     """
-    if sub.granularity != "monthly":
-        return []
+    if sub.granularity != "monthly" or not full.energy.index.is_unique:
+        return []  # a period given twice is an error of its own
     now = sub.energy[[FACILITY, IT]].dropna()
     if len(now) < setting("sufficiency", "months_for_annual"):
         return []
