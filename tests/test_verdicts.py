@@ -21,6 +21,13 @@ HEBEI = {"country": "CN", "province": "河北省", "city": "廊坊市", "racks_i
          "cooling_type": "water_chiller"}
 
 
+def wavy(value: float, n: int = 12) -> list[float]:
+    """Metered-looking months around ``value``: steps of 0.1 % in a cycle of four, so that
+    two series built alike keep their ratio exactly, and no meter repeats one value all year
+    (a meter that does holds every figure: test_a_meter_repeating_one_value_all_year)."""
+    return [value + value // 1000 * (m % 4) for m in range(n)]
+
+
 def assessed(columns: dict[str, list[float]], **facility):
     energy = pd.DataFrame(columns, index=MONTHS[:len(next(iter(columns.values())))])
     return assess_submission(Submission.from_frame(energy, {**HEBEI, **facility}))
@@ -93,8 +100,8 @@ def test_thirteen_months_undeclared_are_assessed_over_the_last_twelve():
     # the stranger's workbook: January 2025 to January 2026, no reporting period declared;
     # over thirteen months PUE is 1.298 (a pass at 1.30), over any year it is above 1.30
     months = pd.date_range("2025-01-01", periods=13, freq="MS", name="period_start")
-    it = [1_000_000.0] * 13
-    facility = [1_200_000.0] + [1_306_000.0] * 12
+    it = [1_000_000.0, *wavy(1_000_000.0)]
+    facility = [1_200_000.0, *wavy(1_306_000.0)]
     energy = pd.DataFrame({"facility_energy_kwh": facility, "it_energy_kwh": it}, index=months)
     result = assess_submission(Submission.from_frame(energy, HEBEI))
     assert sum(facility) / sum(it) < 1.30  # what the thirteen months gave
@@ -175,7 +182,7 @@ def test_pv_above_use_is_flagged_and_co2_never_negative():
 
 
 def test_gb40879_counts_electricity_only():
-    facility, it = [1_200_000.0] * 12, [1_000_000.0] * 12
+    facility, it = wavy(1_200_000.0), wavy(1_000_000.0)
     diesel = [2_000.0] * 12  # litres: 9.9 kWh/L enters E_DC and PUE, not the 电能比
     result = assessed({"facility_energy_kwh": facility, "it_energy_kwh": it,
                        "diesel_l": diesel})
@@ -191,8 +198,8 @@ def seven_months_with_points(shares, totals_kw, metered_ratio, months=7):
     points = [{"point": p, "hours_share": s, "total_power_kw": t, "it_power_kw": 1000.0,
                "row": i + 2}
               for i, (p, s, t) in enumerate(zip("abcde", shares, totals_kw, strict=True))]
-    energy = pd.DataFrame({"facility_energy_kwh": [1_000_000.0 * metered_ratio] * months,
-                           "it_energy_kwh": [1_000_000.0] * months}, index=MONTHS[:months])
+    energy = pd.DataFrame({"facility_energy_kwh": wavy(1_000_000.0 * metered_ratio, months),
+                           "it_energy_kwh": wavy(1_000_000.0, months)}, index=MONTHS[:months])
     sub = Submission.from_frame(energy, HEBEI)
     sub.operating_points = points
     rm1 = sum(s * t for s, t in zip(shares, totals_kw, strict=True)) / 1000.0
@@ -223,8 +230,8 @@ def test_operating_points_a_full_metered_year_contradicts_are_named():
 
 
 def test_an_undeclared_cooling_type_is_assumed_electric_and_says_so():
-    result = assessed({"facility_energy_kwh": [1_250_000.0] * 12,
-                       "it_energy_kwh": [1_000_000.0] * 12}, cooling_type=None)
+    result = assessed({"facility_energy_kwh": wavy(1_250_000.0),
+                       "it_energy_kwh": wavy(1_000_000.0)}, cooling_type=None)
     gb = pack(result, "gb40879-2021")
     assert gb.verdict == "pass" and gb.grade == 2
     assert any(f.reason and "Cooling type is not given" in f.reason.render("en")
@@ -544,8 +551,8 @@ def test_monthly_generation_above_use_never_passes_a_renewable_rule():
 
 
 def test_a_partial_years_no_verdict_says_why_in_both_languages():
-    result = assessed({"facility_energy_kwh": [1_250_000.0] * 7,
-                       "it_energy_kwh": [1_000_000.0] * 7})
+    result = assessed({"facility_energy_kwh": wavy(1_250_000.0, 7),
+                       "it_energy_kwh": wavy(1_000_000.0, 7)})
     grade = next(f for f in pack(result, "gb40879-2021").findings if f.rule.id == "grade-2")
     assert grade.verdict == "insufficient_data"
     assert "7" in grade.reason.render("en").split(":", 1)[1]  # was empty after the colon
@@ -559,7 +566,7 @@ def test_a_partial_years_no_verdict_says_why_in_both_languages():
 def test_an_existing_liquid_cooled_site_is_outside_gb40879s_scope():
     # clause 1: new, renovated and expanded sites, and air-cooled modules with electric air
     # conditioning; an existing liquid-cooled site is neither
-    energy = {"facility_energy_kwh": [1_150_000.0] * 12, "it_energy_kwh": [1_000_000.0] * 12}
+    energy = {"facility_energy_kwh": wavy(1_150_000.0), "it_energy_kwh": wavy(1_000_000.0)}
     existing = pack(assessed(energy, cooling_type="liquid"), "gb40879-2021")
     assert existing.grade is None and existing.verdict != "pass"
     assert {f.verdict for f in existing.findings} == {"not_applicable"}
@@ -643,3 +650,17 @@ def test_ten_thousand_kwh_typed_under_a_kwh_header_is_caught_by_the_racks():
     assert found.params["kw"] == pytest.approx(sum(it) / hours / HEBEI["racks_in_use"])
     assert held_nowhere_passed(result, "it_per_rack_implausible")
     assert "it_per_rack_implausible" in result.metrics["co2_t"]["basis"]["held"]
+
+
+def test_a_meter_repeating_one_value_all_year_is_no_pass():
+    # the stranger's c29: 5,000,000 and 4,000,000 kWh typed every month: estimates, not a
+    # year of readings; a meter that repeats a value for a few months only is a warning
+    result = assessed({"facility_energy_kwh": [5_000_000.0] * 12,
+                       "it_energy_kwh": [4_000_000.0] * 12})
+    stuck = [f for f in result.findings if f.code == "stuck_meter"]
+    assert len(stuck) == 2 and all(f.params["whole"] for f in stuck)
+    assert held_nowhere_passed(result, "stuck_meter")
+    it = wavy(4_000_000.0)
+    it[3:6] = [it[3]] * 3  # three months alike: said, not held
+    part = assessed({"facility_energy_kwh": wavy(5_000_000.0), "it_energy_kwh": it})
+    assert "stuck_meter" in codes(part) and "held" not in part.metrics["pue"]["basis"]

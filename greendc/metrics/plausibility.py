@@ -117,7 +117,9 @@ HELD_BY_FINDING = {"submeters_above_total": (FACILITY,), "copied_year": (FACILIT
 
 
 def hold_on_findings(metrics: dict[str, dict[str, Any]], findings: list[Finding]) -> None:
-    """Hold the metrics whose data a validation finding contradicts (:data:`HELD_BY_FINDING`).
+    """Hold the metrics whose data a validation finding contradicts (:data:`HELD_BY_FINDING`;
+    a meter repeating one value over the whole period holds its own role's: that is no
+    year of readings).
 
     Parameters
     ----------
@@ -125,7 +127,10 @@ def hold_on_findings(metrics: dict[str, dict[str, Any]], findings: list[Finding]
     findings : the assessment's findings so far
     """
     for found in findings:
-        for role in HELD_BY_FINDING.get(found.code, ()):
+        roles = HELD_BY_FINDING.get(found.code, ())
+        if found.code == "stuck_meter" and found.params.get("whole"):
+            roles = (found.params["role"],)
+        for role in roles:
             hold(metrics, _using(role, metrics), found.code)
 
 

@@ -253,7 +253,8 @@ def check_stuck(sub: Submission) -> list[Finding]:
             best = (start, start + length)
             out.append(Finding("stuck_meter", "warning", sub.place(col, positions),
                                {"count": length, "value": float(values[best[0]]),
-                                "period": stamp(sub.energy.index[best[0]])}))
+                                "period": stamp(sub.energy.index[best[0]]), "role": col,
+                                "whole": length == len(values)}))
     return out
 
 
