@@ -266,3 +266,13 @@ def test_a_total_within_accuracy_is_held_only_when_it_is_the_favourable_reading(
     assert ("total_favours_pue" in codes) is held and "total_differs_parts" not in codes
     assert ("held" in result.metrics["pue"]["basis"]) is held
     assert judged_none(result) is held
+
+
+def test_a_held_rule_shows_no_headroom(tmp_path):
+    # a held PUE rule printed 'margin 0.163' and 'non-IT energy may grow 7,751 MWh before 1.3'
+    total = [round(f * 0.92) for f in FACILITY]
+    result = assess(incomers(tmp_path / "held.xlsx", total))
+    for pack_result in result.criteria:
+        for rule in pack_result.findings:
+            if rule.rule.metric == "pue" and rule.verdict == "insufficient_data":
+                assert rule.margin is None and rule.hint is None

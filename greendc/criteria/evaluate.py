@@ -247,6 +247,8 @@ def _hold(finding: RuleFinding, code: str, params: dict[str, Any] | None = None)
     hold = HOLDS[code]
     finding.verdict = hold["verdict"]
     finding.reason = Text(code, params or {})
+    if hold["verdict"] == "insufficient_data":  # no verdict, so no headroom to speak of
+        finding.margin, finding.hint = None, None
     if not hold.get("keeps_score"):
         finding.score = None
     if "hint" in hold:
