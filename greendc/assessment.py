@@ -233,7 +233,7 @@ def assess_submission(sub: Submission, options: Options | None = None) -> Assess
                                           result.monthly)
     result.findings.extend(found)
     result.findings.extend(validation.check_result(sub, result.metrics))
-    plausibility.hold_on_findings(result.metrics, result.findings)
+    plausibility.hold_contradicted(sub, result.metrics, result.findings)
     facts = Facts(metrics=result.metrics, facility=sub.facility, energy=result.energy,
                   period=result.period)
     packs = options.criteria if options.criteria is not None else default_packs(facts)

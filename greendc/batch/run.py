@@ -29,6 +29,7 @@ from greendc.criteria.thresholds import judged_pairs
 from greendc.errors import GreenDCError, InputError
 from greendc.reference.messages import message
 from greendc.reference.options import Options
+from greendc.report import views
 from greendc.report.html import render_html
 from greendc.version import __version__
 
@@ -171,15 +172,12 @@ def _assess_and_write(item: Item, sha256: str, reports: Path, options: BatchOpti
                                    "params": data["metrics"]["pue"]["basis"].get(
                                        "provisional_params") or {}},
                   pue_held={k: v for k, v in data["metrics"]["pue"]["basis"].items()
-                            if k in HELD_MARKS and v},
+                            if k in views.QUALIFYING and v},
                   savings_kwh=(data.get("savings") or {}).get("total", {}).get("kwh_measured"),
                   limits=[list(pair) for pair in judged_pairs(data["criteria"])])
 
 
 Task = tuple[Item, str, str, BatchOptions]
-# what a PUE's basis may say it is not (a bound, implausible, contradicted by its meters): shown
-# beside the PUE in the overview, as in the report
-HELD_MARKS = ("netted_bound", "implausible", "held")
 
 
 def _work(task: Task) -> dict[str, Any]:

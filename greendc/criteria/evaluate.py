@@ -87,10 +87,7 @@ def _max_points(rule: Rule) -> float | None:
 def _compare(op: str, observed: Any, required: Any) -> bool:
     if op == "between":
         return required[0] <= observed <= required[1]
-    if op == "in":  # a place is in a list when any place its name names is
-        return matches(observed, "in", required) if isinstance(observed, str) else (
-            observed in required)
-    return matches(observed, op, required)
+    return matches(observed, op, required)  # "in": a place is in when any place it names is
 
 
 def _margin(op: str, observed: Any, required: Any) -> float | None:

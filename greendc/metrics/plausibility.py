@@ -95,20 +95,6 @@ def _using(role: str, metrics: dict[str, dict[str, Any]]) -> list[str]:
                                                       *entry["basis"].get("columns", ()))]
 
 
-def mark_disputed(sub: Submission, metrics: dict[str, dict[str, Any]]) -> None:
-    """Hold every metric that uses a column something else in the file contradicts (its
-    ``contradicted`` codes, set when reading: numbered meters, its totals row).
-
-    Parameters
-    ----------
-    sub : the submission (its columns' ``contradicted``)
-    metrics : the result's metrics (changed in place)
-    """
-    for role, source in sub.columns.items():
-        for code in source.contradicted:
-            hold(metrics, _using(role, metrics), code)
-
-
 # Validation findings that leave the figures of a role (or both meters) resting on data that
 # cannot be a year's readings: each holds the metrics using that energy.
 HELD_BY_FINDING = {"submeters_above_total": (FACILITY,), "copied_year": (FACILITY, IT),
@@ -116,16 +102,22 @@ HELD_BY_FINDING = {"submeters_above_total": (FACILITY,), "copied_year": (FACILIT
                    "it_per_rack_implausible": (FACILITY, IT)}
 
 
-def hold_on_findings(metrics: dict[str, dict[str, Any]], findings: list[Finding]) -> None:
-    """Hold the metrics whose data a validation finding contradicts (:data:`HELD_BY_FINDING`;
-    a meter repeating one value over the whole period holds its own role's: that is no
-    year of readings).
+def hold_contradicted(sub: Submission, metrics: dict[str, dict[str, Any]],
+                      findings: list[Finding]) -> None:
+    """Hold every metric whose data the file contradicts: a column marked ``contradicted``
+    when read (its numbered meters, its totals row), or a validation finding
+    (:data:`HELD_BY_FINDING`; a meter repeating one value over the whole period holds its own
+    role's: that is no year of readings).
 
     Parameters
     ----------
+    sub : the submission (its columns' ``contradicted``)
     metrics : the result's metrics (changed in place)
     findings : the assessment's findings so far
     """
+    for role, source in sub.columns.items():
+        for code in source.contradicted:
+            hold(metrics, _using(role, metrics), code)
     for found in findings:
         roles = HELD_BY_FINDING.get(found.code, ())
         if found.code == "stuck_meter" and found.params.get("whole"):

@@ -292,7 +292,6 @@ def compute(sub: Submission, energy: pd.DataFrame, totals: dict[str, float],
         findings += plausibility.rm1_against_year(sub, rm1_value, ratio)
     out["gb40879_value"] = metric(graded, "1", gb_basis)
     findings += plausibility.mark_implausible(out, monthly)
-    plausibility.mark_disputed(sub, out)
     return out, findings
 
 

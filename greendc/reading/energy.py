@@ -23,7 +23,7 @@ from greendc.reading.meters import sum_parts, totals_row_against, values_decide
 from greendc.reading.periods import infer_granularity, parse_periods, period_hours
 from greendc.reading.sources import CHECK, ColumnSource, Locator, frame_keys
 from greendc.reference.columns import columns as column_roles
-from greendc.reference.columns import is_summable
+from greendc.reference.columns import is_summable, role_names
 from greendc.reference.messages import message
 from greendc.reference.names import normalise
 from greendc.reference.settings import setting
@@ -61,11 +61,11 @@ class Table:
     rows: np.ndarray
     granularity: str
     step: pd.DateOffset | pd.Timedelta
-    across: bool = False  # periods as columns: ``rows`` are the periods' column positions
-
     def row_numbers(self, role: str) -> np.ndarray:
-        """The source row of each of ``role``'s values (its quantity's row across)."""
-        if not self.across:
+        """The source row of each of ``role``'s values; in a table with the periods as
+        columns (its period source names a row, and ``rows`` holds column positions), its
+        quantity's row."""
+        if self.columns["period_start"].row is None:
             return self.rows
         return np.full(len(self.rows), self.columns[role].row or 0, dtype=int)
 
@@ -251,8 +251,7 @@ def build(path: Path, raw: RawTable, timezone: str) -> tuple[Table | None, list[
     findings += swapped
     if error_findings(findings) and energy.empty:
         return None, findings
-    return Table(sheet, columns, energy, rows, granularity, step,
-                 raw.column_name is not None), findings
+    return Table(sheet, columns, energy, rows, granularity, step), findings
 
 
 def _notes_finding(frame: pd.DataFrame, place: Place, mask: np.ndarray,
@@ -357,8 +356,7 @@ def combine(tables: list[Table]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
                                     Place(sheet=", ".join(where), column=header,
                                           rows=tuple(int(r) for r in row_numbers[dup][:20])),
                                     {"count": int(dup.sum() // 2), "column": role,
-                                     "role_en": column_roles()[role].en,
-                                     "role_zh": column_roles()[role].zh}))
+                                     **role_names(role)}))
         elif dup.any():  # a period twice within one sheet, beside other sheets' columns
             findings.append(Finding("duplicate_period", "error", Place.for_rows(
                 str(sheet_names.iloc[0]), row_numbers[dup]), {

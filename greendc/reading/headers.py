@@ -87,6 +87,24 @@ def header_texts(row: list[Any], width: int) -> dict[int, str]:
             if isinstance(v, str) and v.strip() and not _VALUE_LIKE.match(v.strip())}
 
 
+def bare_unit(text: str) -> str | None:
+    """The unit a cell of a units row writes (``(kWh)``, ``【万kWh】``), brackets stripped, or
+    None when it is no unit greendc knows.
+
+    Parameters
+    ----------
+    text : str
+        The cell's text.
+
+    Returns
+    -------
+    str or None
+        The unit without brackets.
+    """
+    bare = text.strip("()（）[]【】 ")
+    return bare if units.unit_kind(bare) is not None else None
+
+
 def _units_below(row: list[Any] | None, width: int) -> dict[int, str]:
     """The units of a row under a header that holds only units (one label such as 单位 aside),
     brackets stripped, by column; empty for any other row."""
@@ -95,8 +113,7 @@ def _units_below(row: list[Any] | None, width: int) -> dict[int, str]:
     values = {c: cell_text(v) for c, v in enumerate(row[:width]) if cell_text(v)}
     if any(not isinstance(row[c], str) for c in values):
         return {}
-    found = {c: t.strip("()（）[]【】 ") for c, t in values.items()
-             if units.unit_kind(t.strip("()（）[]【】 ")) is not None}
+    found = {c: bare_unit(t) for c, t in values.items() if bare_unit(t)}
     return found if found and len(values) - len(found) <= 1 else {}
 
 

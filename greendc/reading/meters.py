@@ -19,7 +19,7 @@ from greendc.findings import Finding, Place
 from greendc.reading.recognise import MAPPING, MEANING, VALUES
 from greendc.reading.sources import CHECK, ColumnSource, Locator, frame_keys
 from greendc.reference.columns import columns as column_roles
-from greendc.reference.columns import is_summable
+from greendc.reference.columns import is_summable, role_names
 from greendc.reference.names import FACILITY, IT
 from greendc.reference.settings import setting
 
@@ -113,12 +113,7 @@ def _total_against_meters(total: pd.Series, meters: pd.Series, source: ColumnSou
         "meters_zh": "、".join(f"“{p.header}”" for p in source.checks),
         "stated": stated, "summed": summed, "difference": difference,
         "periods": int(both.sum()), "apart": int(apart.sum()), "tolerance": tolerance,
-        **_role_words(source.name)})
-
-
-def _role_words(role: str) -> dict[str, str]:
-    column = column_roles()[role]
-    return {"role_en": column.en, "role_zh": column.zh, "unit": column.unit or ""}
+        "unit": column_roles()[source.name].unit or "", **role_names(source.name)})
 
 
 def values_decide(energy: pd.DataFrame, columns: dict[str, ColumnSource], sheet: str | None

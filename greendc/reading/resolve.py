@@ -14,11 +14,11 @@ from typing import Any
 
 from greendc.errors import InputError
 from greendc.findings import Finding, Place, input_error
-from greendc.reading.headers import Header, HeaderCell, cell_text
+from greendc.reading.headers import Header, HeaderCell, bare_unit, cell_text
 from greendc.reading.recognise import MEANING, Recognition
 from greendc.reading.sources import ColumnSource
 from greendc.reference import units
-from greendc.reference.columns import Column, is_summable
+from greendc.reference.columns import Column, is_summable, role_names
 from greendc.reference.columns import columns as column_roles
 from greendc.reference.messages import message
 from greendc.reference.vocabulary import vocabulary
@@ -50,8 +50,8 @@ def units_row(row: list[Any], cells: list[HeaderCell]) -> dict[int, str] | None:
             continue
         if not isinstance(value, str):
             return None
-        bare = text.strip("()（）[]【】 ")
-        if units.unit_kind(bare) is None:
+        bare = bare_unit(text)
+        if bare is None:
             return None
         found[cell.position] = bare
     return found or None
@@ -128,7 +128,7 @@ def resolve_columns(path: Path, sheet: str | None, header_row: int, header: Head
             if cell.how == MEANING and cell.recognition is not None:
                 findings.append(Finding("role_from_meaning", "info",
                                         Place(sheet=sheet, row=header_row, column=cell.text),
-                                        {"header": cell.text, **_role_names(role),
+                                        {"header": cell.text, **role_names(role),
                                          "words": ", ".join(cell.recognition.words),
                                          "score": cell.recognition.score}))
         if len(parts) == 1:
@@ -143,18 +143,13 @@ def resolve_columns(path: Path, sheet: str | None, header_row: int, header: Head
             unit, 1.0, holds.pop() if len(holds) == 1 else "mixed", sheet,
             parts[0].how, parts[0].unit_origin, tuple(parts))
         findings.append(Finding("meters_summed", "info", Place(sheet=sheet, row=header_row),
-                                {**_role_names(role), "count": len(parts),
+                                {**role_names(role), "count": len(parts),
                                  "headers": ", ".join(f'"{p.header}" ({p.letter})'
                                                       for p in parts)}))
     if header.height == 2:
         findings.append(Finding("header_rows_combined", "info",
                                 Place(sheet=sheet, rows=(header_row, header_row + 1))))
     return sources, findings
-
-
-def _role_names(role: str) -> dict[str, str]:
-    column = column_roles()[role]
-    return {"role": role, "role_en": column.en, "role_zh": column.zh}
 
 
 def _not_used(found: Recognition, sheet: str | None, header_row: int) -> Finding:

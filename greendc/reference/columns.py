@@ -191,6 +191,23 @@ def columns_of_kind(*kinds: str) -> tuple[str, ...]:
     return tuple(c.name for c in columns().values() if c.kind in kinds)
 
 
+def role_names(role: str) -> dict[str, str]:
+    """A role's name for messages: ``role``, ``role_en``, ``role_zh``.
+
+    Parameters
+    ----------
+    role : str
+        A canonical column name, e.g. ``facility_energy_kwh``.
+
+    Returns
+    -------
+    dict of str to str
+        The name itself and its words in each language.
+    """
+    column = columns()[role]
+    return {"role": role, "role_en": column.en, "role_zh": column.zh}
+
+
 def is_summable(column: str) -> bool:
     """Whether values of ``column`` add up over periods (energy, water, fuel; not temperature).
 

@@ -170,6 +170,10 @@ def indicator_rows(result: dict[str, Any], lang: str) -> list[dict[str, str]]:
     return rows
 
 
+# What a figure's basis may say it is not, each worded by :func:`qualifiers`.
+QUALIFYING = ("netted_bound", "implausible", "held")
+
+
 def qualifiers(basis: dict[str, Any], lang: str, short: bool = False) -> list[str]:
     """What a figure is not, in words: a bound of a netted figure, an implausible value
     (``short``: a few words, for the command line)."""
